@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+import { type Io, processIo } from './io.js';
+import { ExitError, UsageError } from './usage-error.js';
+
+/** A command: `run` returns the exit status. Modules load lazily so `ballast --help` starts fast. */
+export interface Command {
+  readonly summary: string;
+  readonly load: () => Promise<{ run(args: readonly string[], io: Io): Promise<number> }>;
+}
+
+/** Every command, keyed by the words that select it (`ballast ignition validate`). */
+export const commands: Readonly<Record<string, Command>> = {};
+
+function help(): string {
+  const width = Math.max(...Object.keys(commands).map((k) => k.length));
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'Usage: ballast <command> [options]',
+    '',
+    'Day-2 operations for fleets of immutable container hosts.',
+    '',
+    'Commands:',
+    ...lines,
+    '',
+    'Run `ballast <command> --help` for the options of a command.',
+    '',
+  ].join('\n');
+}
+
+/** Finds the longest command name that the arguments start with. */
+function select(args: readonly string[]): { name: string; rest: readonly string[] } | undefined {
+  for (let n = Math.min(args.length, 3); n > 0; n--) {
+    const name = args.slice(0, n).join(' ');
+    if (name in commands) return { name, rest: args.slice(n) };
+  }
+  return undefined;
+}
+
+/** Runs the CLI and returns the exit status: 0 ok, 1 failure, 2 usage error. */
+export async function main(args: readonly string[], io: Io = processIo): Promise<number> {
+  if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') {
+    io.stdout.write(help());
+    return args.length === 0 ? 2 : 0;
+  }
+  if (args[0] === '--version' || args[0] === '-V') {
+    io.stdout.write('ballast 0.1.0\n');
+    return 0;
+  }
+  const selected = select(args);
+  if (!selected) {
+    const group = Object.keys(commands).filter((k) => k.startsWith(`${args[0]} `));
+    const hint = group.length > 0 ? `; try ${group.map((g) => `\`ballast ${g}\``).join(', ')}` : '';
+    io.stderr.write(`ballast: unknown command '${args.join(' ')}'${hint}\nRun \`ballast --help\` for the commands.\n`);
+    return 2;
+  }
+  try {
+    const command = await commands[selected.name]!.load();
+    return await command.run(selected.rest, io);
+  } catch (error) {
+    if (error instanceof ExitError) return error.exitCode;
+    if (error instanceof UsageError) {
+      io.stderr.write(`ballast ${selected.name}: ${error.message}\nRun \`ballast ${selected.name} --help\`.\n`);
+      return 2;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`ballast ${selected.name}: ${message}\n`);
+    return 1;
+  }
+}
+
+// Only when run as a program, not when imported by tests.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
