@@ -6,7 +6,11 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     // Tests run against the sources, so a change needs no build before `vitest`.
-    alias: { '@ballast/config': src('config') },
+    alias: {
+      '@ballast/config': src('config'),
+      '@ballast/omaha': src('omaha'),
+      '@ballast/disk': src('disk'),
+    },
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
