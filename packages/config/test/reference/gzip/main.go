@@ -9,6 +9,11 @@
 //	decode       stdin is a data URL → JSON {"error"} or {"type","subtype","params","encoding","data"(base64)}
 //	decode-batch stdin holds frames of data URLs; stdout is one JSON line per frame
 //	gunzip       stdin → gunzipped bytes, or exit 1 with the error
+//	make-batch COMPRESSION ALLOW
+//	             stdin holds frames of file contents; stdout is one JSON line {"url","compression"} per frame with
+//	             the data URL Butane's rule picks (COMPRESSION "-" = unset; ALLOW "1" = auto-compression on). The
+//	             rule is restated here from Butane's base/util MakeDataURL on top of the real Escape, base64,
+//	             gzip and net/url, so the test checks the lengths and tie-breaks against the real encoders.
 package main
 
 import (
@@ -20,6 +25,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 
 	"github.com/vincent-petithory/dataurl"
@@ -86,6 +92,27 @@ func decode(s string) []byte {
 	return b
 }
 
+// makeURL picks among URL-escaped, base64 and gzip+base64 as Butane does: shortest wins, earlier wins ties,
+// and gzip must also pay for the 4 characters of "gzip" in the compression field.
+func makeURL(contents []byte, compression *string, allow bool) (string, string) {
+	result := ""
+	userSet := compression != nil && *compression != ""
+	if userSet {
+		result = *compression
+	}
+	opaque := "," + dataurl.Escape(contents)
+	if b64 := ";base64," + base64.StdEncoding.EncodeToString(contents); len(b64) < len(opaque) {
+		opaque = b64
+	}
+	if !userSet && allow {
+		if gzipped := ";base64," + base64.StdEncoding.EncodeToString(gz(contents)); len(gzipped)+len("gzip") < len(opaque) {
+			opaque = gzipped
+			result = "gzip"
+		}
+	}
+	return (&url.URL{Scheme: "data", Opaque: opaque}).String(), result
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fmt.Fprintln(os.Stderr, "usage: main gzip|gzip-batch|escape|decode|decode-batch|gunzip")
@@ -126,6 +153,17 @@ func main() {
 			out.Flush()
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
+		}
+	case "make-batch":
+		var compression *string
+		if os.Args[2] != "-" {
+			compression = &os.Args[2]
+		}
+		for _, frame := range readFrames(os.Stdin) {
+			u, c := makeURL(frame, compression, os.Args[3] == "1")
+			b, _ := json.Marshal(map[string]string{"url": u, "compression": c})
+			out.Write(b)
+			out.WriteByte('\n')
 		}
 	default:
 		fmt.Fprintln(os.Stderr, "unknown mode", os.Args[1])

@@ -1,0 +1,13 @@
+export type { Base64Result } from './base64.js';
+export { decodeBase64, encodeBase64 } from './base64.js';
+export { crc32 } from './crc32.js';
+export { deflateGo } from './deflate.js';
+export type { UnescapeResult } from './escape.js';
+export { escapeDataUrl, unescapeDataUrl } from './escape.js';
+export { gzipGo } from './gzip.js';
+export type { InflateResult } from './inflate.js';
+export { gunzip, inflateRaw } from './inflate.js';
+export type { DataUrlChoice, MakeDataUrlOptions } from './make-data-url.js';
+export { makeDataUrl } from './make-data-url.js';
+export type { DataUrl, DataUrlMediaType, DataUrlParse } from './parse-data-url.js';
+export { parseDataUrl } from './parse-data-url.js';
