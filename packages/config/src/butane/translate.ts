@@ -1,0 +1,240 @@
+import type { ConfigPath, Report } from '../report.js';
+import type { GoStruct, GoType } from '../schema/model.js';
+import { butaneMessages } from './errors.js';
+import { type FilesDir, readLocalFile } from './files-dir.js';
+import { goStringFromBytes } from './go-string.js';
+import { camel, ignitionShape, isButaneOnly, zeroValue } from './ignition-shape.js';
+import { mergeMountUnits } from './merge-units.js';
+import { mountUnit } from './mount-unit.js';
+import { TranslationSet } from './translation-set.js';
+import { processTrees } from './trees.js';
+import { butaneReport } from './validate.js';
+
+/** Encodes file contents as a data URL the way Butane picks one; `compression` undefined means "leave it alone". */
+export type DataUrlMaker = (
+  contents: Uint8Array,
+  options: { compression: string | undefined; allowCompression: boolean },
+) => { url: string; compression: string | undefined };
+
+/** What the translation needs besides the config. */
+export interface TranslateOptions {
+  readonly ignitionVersion: string;
+  readonly makeDataUrl: DataUrlMaker;
+  readonly filesDir?: FilesDir | undefined;
+}
+
+/** An Ignition config as plain data, keyed by Ignition's JSON keys and zero-filled like a Go value. */
+export type IgnitionValue = Record<string, unknown>;
+
+/** The result of translating a valid Butane config: the Ignition config, where each part came from, and findings. */
+export interface TranslateResult {
+  readonly config: IgnitionValue | undefined;
+  readonly translations: TranslationSet;
+  readonly reports: Report[];
+}
+
+interface Context extends TranslateOptions {
+  readonly shape: GoStruct;
+  readonly ts: TranslationSet;
+  readonly reports: Report[];
+}
+
+/**
+ * Translates a decoded Butane config (base v0_4 or v0_5) into an Ignition config as Butane's
+ * `ToIgn3_xUnvalidated` does: field for field, with the sugar (inline/local contents, `contents_local`,
+ * `ssh_authorized_keys_local`, mount units, trees) expanded. Reports carry Butane (YAML) paths.
+ */
+export function translateConfig(
+  spec: GoStruct,
+  config: Record<string, unknown>,
+  options: TranslateOptions,
+): TranslateResult {
+  const ctx: Context = { ...options, shape: ignitionShape(spec), ts: new TranslationSet(), reports: [] };
+  const out = zeroValue(ignitionShape(spec)) as IgnitionValue;
+  for (const f of spec.fields) {
+    if (isButaneOnly('Config', f.key)) continue;
+    const key = camel(f.key);
+    out[key] = translateValue(f.type, config[f.key], [f.key], [key], ctx);
+    if (f.key === 'ignition') {
+      (out.ignition as IgnitionValue).version = options.ignitionVersion;
+      ctx.ts.add(['version'], ['ignition', 'version']);
+      ctx.ts.add(['ignition'], ['ignition']);
+    }
+  }
+
+  const storage = config.storage as Record<string, unknown>;
+  const filesystems = (storage.filesystems ?? []) as Record<string, unknown>[];
+  if (filesystems.length > 0) addMountUnits(storage, out, ctx);
+  processTrees(storage, out, ctx);
+
+  const fatal = ctx.reports.some((r) => r.severity === 'error');
+  return { config: fatal ? undefined : out, translations: ctx.ts, reports: ctx.reports };
+}
+
+function translateValue(type: GoType, value: unknown, from: ConfigPath, to: ConfigPath, ctx: Context): unknown {
+  switch (type.kind) {
+    case 'pointer':
+      return value === undefined || value === null ? undefined : translateValue(type.elem, value, from, to, ctx);
+    case 'slice': {
+      const items = Array.isArray(value) ? value : [];
+      const result = items.map((item, i) => translateValue(type.elem, item, [...from, i], [...to, i], ctx));
+      if (items.length > 0) ctx.ts.add(from, to);
+      return result;
+    }
+    case 'struct':
+      return translateStruct(type, (value ?? {}) as Record<string, unknown>, from, to, ctx);
+    default:
+      ctx.ts.add(from, to);
+      return value;
+  }
+}
+
+function translateStruct(
+  type: GoStruct,
+  value: Record<string, unknown>,
+  from: ConfigPath,
+  to: ConfigPath,
+  ctx: Context,
+): IgnitionValue {
+  const out = zeroValue(ignitionShape(type)) as IgnitionValue;
+  for (const f of type.fields) {
+    if (isButaneOnly(type.name, f.key)) continue;
+    const key = camel(f.key);
+    out[key] = translateValue(f.type, value[f.key], [...from, f.key], [...to, key], ctx);
+  }
+  switch (type.name) {
+    case 'Resource':
+      translateResourceSugar(value, out, from, to, ctx);
+      break;
+    case 'PasswdUser':
+      translateLocalSshKeys(value, out, from, to, ctx);
+      break;
+    case 'Unit':
+    case 'Dropin':
+      translateContentsLocal(value, out, from, to, ctx);
+      break;
+  }
+  return out;
+}
+
+function translateResourceSugar(
+  value: Record<string, unknown>,
+  out: IgnitionValue,
+  from: ConfigPath,
+  to: ConfigPath,
+  ctx: Context,
+): void {
+  const embed = (contents: Uint8Array, field: 'local' | 'inline') => {
+    const made = ctx.makeDataUrl(contents, {
+      compression: out.compression as string | undefined,
+      allowCompression: true,
+    });
+    out.source = made.url;
+    ctx.ts.add([...from, field], [...to, 'source']);
+    if (made.compression !== undefined) {
+      out.compression = made.compression;
+      ctx.ts.add([...from, field], [...to, 'compression']);
+    }
+  };
+  if (typeof value.local === 'string') {
+    const read = readLocalFile(value.local, ctx.filesDir);
+    if (!read.ok) {
+      ctx.reports.push(localReadReport(read, [...from, 'local']));
+      return;
+    }
+    embed(read.contents, 'local');
+  }
+  if (typeof value.inline === 'string') embed(new TextEncoder().encode(value.inline), 'inline');
+}
+
+function translateLocalSshKeys(
+  value: Record<string, unknown>,
+  out: IgnitionValue,
+  from: ConfigPath,
+  to: ConfigPath,
+  ctx: Context,
+): void {
+  const files = (value.ssh_authorized_keys_local ?? []) as string[];
+  if (files.length === 0) return;
+  const c = [...from, 'ssh_authorized_keys_local'];
+  ctx.ts.add(c, [...to, 'sshAuthorizedKeys']);
+  if (ctx.filesDir === undefined) {
+    ctx.reports.push(butaneReport('NO_FILES_DIR', c));
+    return;
+  }
+  const keys = out.sshAuthorizedKeys as string[];
+  files.forEach((file, i) => {
+    const read = readLocalFile(file, ctx.filesDir);
+    if (!read.ok) {
+      ctx.reports.push(localReadReport(read, [...c, i]));
+      return;
+    }
+    for (const line of goStringFromBytes(read.contents).split(/\r?\n/)) {
+      if (line === '') continue;
+      ctx.ts.add([...c, i], [...to, 'sshAuthorizedKeys', keys.length]);
+      keys.push(line);
+    }
+  });
+}
+
+function translateContentsLocal(
+  value: Record<string, unknown>,
+  out: IgnitionValue,
+  from: ConfigPath,
+  to: ConfigPath,
+  ctx: Context,
+): void {
+  const local = value.contents_local;
+  if (typeof local !== 'string' || local === '') return;
+  const c = [...from, 'contents_local'];
+  const read = readLocalFile(local, ctx.filesDir);
+  if (!read.ok) {
+    ctx.reports.push(localReadReport(read, c));
+    return;
+  }
+  ctx.ts.add(c, [...to, 'contents']);
+  out.contents = goStringFromBytes(read.contents);
+}
+
+/** The report for a local file that could not be read, worded as Butane (or Go's os package) words it. */
+export function localReadReport(
+  read: { code: 'NO_FILES_DIR' | 'FILES_DIR_ESCAPE' | 'LOCAL_FILE_READ'; message?: string },
+  path: ConfigPath,
+): Report {
+  if (read.code === 'LOCAL_FILE_READ') {
+    return { severity: 'error', code: read.code, message: read.message ?? 'read failed', path };
+  }
+  return { severity: 'error', code: read.code, message: butaneMessages[read.code], path };
+}
+
+function addMountUnits(storage: Record<string, unknown>, out: IgnitionValue, ctx: Context): void {
+  const filesystems = storage.filesystems as Record<string, unknown>[];
+  const luks = (storage.luks ?? []) as { name: string; clevis: { tang: unknown[] } }[];
+  const rendered: { unit: IgnitionValue; from: ConfigPath }[] = [];
+  filesystems.forEach((fs, i) => {
+    if (fs.with_mount_unit !== true) return;
+    const device = fs.device as string;
+    // A filesystem on a Tang-backed LUKS volume needs the network, so its unit waits for remote-fs.
+    const remote =
+      (device.startsWith('/dev/mapper/') || device.startsWith('/dev/disk/by-id/dm-name-')) &&
+      luks.some(
+        (l) =>
+          (device === `/dev/mapper/${l.name}` || device === `/dev/disk/by-id/dm-name-${l.name}`) &&
+          l.clevis.tang.length > 0,
+      );
+    const unit = mountUnit(
+      {
+        device,
+        format: fs.format as string,
+        path: fs.path as string | undefined,
+        mount_options: (fs.mount_options ?? []) as string[],
+      },
+      remote,
+    );
+    rendered.push({
+      unit: { contents: unit.contents, dropins: [], enabled: true, mask: undefined, name: unit.name },
+      from: ['storage', 'filesystems', i, 'with_mount_unit'],
+    });
+  });
+  mergeMountUnits(ctx.shape, rendered, out, ctx.ts);
+}
