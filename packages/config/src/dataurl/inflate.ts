@@ -205,7 +205,7 @@ export function gunzip(input: Uint8Array): InflateResult {
   let pos = 0;
   do {
     const member = gunzipMember(input.subarray(pos));
-    if (!member.ok) return member;
+    if (!member.ok) return { ok: false, error: member.error };
     parts.push(member.bytes);
     pos += member.end;
   } while (pos < input.length);
