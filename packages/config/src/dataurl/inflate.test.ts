@@ -46,7 +46,7 @@ describe('gunzip', () => {
     const good = gzipGo(new TextEncoder().encode('hello hello hello hello'));
     expect(gunzip(new Uint8Array([1, 2, 3]))).toEqual({ ok: false, error: 'invalid gzip header' });
     const badCrc = good.slice();
-    badCrc[badCrc.length - 8] ^= 1;
+    badCrc[badCrc.length - 8] = (badCrc[badCrc.length - 8] as number) ^ 1;
     expect(gunzip(badCrc)).toEqual({ ok: false, error: 'gzip checksum mismatch' });
     expect(gunzip(good.subarray(0, good.length - 3)).ok).toBe(false);
     expect(gunzip(good.subarray(0, 14)).ok).toBe(false);
