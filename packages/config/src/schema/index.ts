@@ -1,0 +1,10 @@
+export * from './decode-yaml.js';
+export * from './go-input.js';
+export * from './go-text.js';
+export * from './go-value.js';
+export * from './json-schema.js';
+export * from './marshal-go.js';
+export * from './model.js';
+export type { Position, SourceMap, SourceNode } from './source-map.js';
+export { sourceMapOf } from './source-map.js';
+export { unusedKeyReports } from './unused-keys.js';

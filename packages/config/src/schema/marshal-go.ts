@@ -1,0 +1,129 @@
+import { isNilSlice } from './go-value.js';
+import type { GoType } from './model.js';
+
+/**
+ * github.com/clarketm/json's `Marshal` (compact) or `MarshalIndent(v, "", "  ")` (pretty), which Butane uses for its
+ * output: fields in model order, `omitempty` leaving out '' / 0 / false / nil pointers / empty slices and, unlike
+ * encoding/json, structs whose fields are all empty; Go's HTML-safe string escaping. No trailing newline.
+ */
+export function marshalGo(value: unknown, type: GoType, options: { pretty: boolean }): string {
+  const out: string[] = [];
+  encode(out, value, type, options.pretty ? '\n' : '');
+  return out.join('');
+}
+
+/** clarketm/json's `isEmptyValue`: what `omitempty` leaves out. */
+export function isEmptyGoValue(value: unknown, type: GoType): boolean {
+  switch (type.kind) {
+    case 'string':
+      return value === '' || value === undefined;
+    case 'int':
+      return value === 0 || value === undefined;
+    case 'bool':
+      return value !== true;
+    case 'pointer':
+      return value === undefined || value === null;
+    case 'slice':
+      return !Array.isArray(value) || value.length === 0;
+    case 'struct': {
+      if (value === undefined || value === null) return true;
+      const o = value as Record<string, unknown>;
+      return type.fields.every((f) => isEmptyGoValue(o[f.key], f.type));
+    }
+  }
+}
+
+// `newline` is '' for compact output, else '\n' plus the current indentation.
+function encode(out: string[], value: unknown, type: GoType, newline: string): void {
+  switch (type.kind) {
+    case 'string':
+      out.push(goJsonString(typeof value === 'string' ? value : ''));
+      return;
+    case 'int':
+      out.push(formatInt(typeof value === 'number' ? value : 0));
+      return;
+    case 'bool':
+      out.push(value === true ? 'true' : 'false');
+      return;
+    case 'pointer':
+      if (value === undefined || value === null) out.push('null');
+      else encode(out, value, type.elem, newline);
+      return;
+    case 'slice': {
+      if (!Array.isArray(value) || isNilSlice(value)) {
+        out.push('null');
+        return;
+      }
+      if (value.length === 0) {
+        out.push('[]');
+        return;
+      }
+      const inner = newline === '' ? '' : `${newline}  `;
+      out.push('[');
+      value.forEach((v, i) => {
+        if (i > 0) out.push(',');
+        out.push(inner);
+        encode(out, v, type.elem, inner);
+      });
+      out.push(newline, ']');
+      return;
+    }
+    case 'struct': {
+      const o = (value ?? {}) as Record<string, unknown>;
+      const inner = newline === '' ? '' : `${newline}  `;
+      let first = true;
+      for (const f of type.fields) {
+        const v = o[f.key];
+        if (f.omitempty && isEmptyGoValue(v, f.type)) continue;
+        out.push(first ? '{' : ',', inner, goJsonString(f.key), newline === '' ? ':' : ': ');
+        first = false;
+        encode(out, v, f.type, inner);
+      }
+      out.push(first ? '{}' : `${newline}}`);
+      return;
+    }
+  }
+}
+
+function formatInt(n: number): string {
+  if (!Number.isFinite(n)) return '0';
+  return BigInt(Math.trunc(n)).toString();
+}
+
+const hex = '0123456789abcdef';
+
+/** A Go string as encoding/json writes it with HTML escaping (see go-text.ts for how invalid bytes are held). */
+export function goJsonString(s: string): string {
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    let esc: string | undefined;
+    if (c < 0x80) {
+      if (c >= 0x20 && c !== 0x22 && c !== 0x5c && c !== 0x3c && c !== 0x3e && c !== 0x26) continue;
+      if (c === 0x22) esc = '\\"';
+      else if (c === 0x5c) esc = '\\\\';
+      else if (c === 0x0a) esc = '\\n';
+      else if (c === 0x0d) esc = '\\r';
+      else if (c === 0x09) esc = '\\t';
+      else esc = `\\u00${hex[c >> 4]}${hex[c & 0xf]}`;
+    } else if (c === 0x2028 || c === 0x2029) {
+      esc = `\\u202${hex[c & 0xf]}`;
+    } else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && isLowSurrogate(s.charCodeAt(i + 1))) {
+      i++;
+      continue;
+    } else if (c >= 0xd800 && c <= 0xdfff) {
+      // A lone surrogate stands for an invalid byte (or cannot be encoded in UTF-8 at all).
+      esc = '\\ufffd';
+    } else {
+      continue;
+    }
+    out += s.slice(start, i) + esc;
+    start = i + 1;
+  }
+  return `${out + s.slice(start)}"`;
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}
