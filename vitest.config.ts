@@ -10,6 +10,7 @@ export default defineConfig({
       '@ballast/config': src('config'),
       '@ballast/omaha': src('omaha'),
       '@ballast/disk': src('disk'),
+      '@ballast/server': src('server'),
     },
   },
   test: {
