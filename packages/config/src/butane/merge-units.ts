@@ -137,7 +137,9 @@ function mergeList(
   const result: unknown[] = [];
   // Ignition looks child entries up by key, so with duplicate keys the last one wins.
   const childByKey = new Map<string, number>();
-  child.forEach((item, j) => childByKey.set(keyOf(elem, item), j));
+  child.forEach((item, j) => {
+    childByKey.set(keyOf(elem, item), j);
+  });
   const parentKeys = new Set(parent.map((item) => keyOf(elem, item)));
   parent.forEach((item, i) => {
     const rp = [...resultPath, result.length];

@@ -16,7 +16,11 @@ export function walkStructs(
       if (value !== undefined && value !== null) walkStructs(type.elem, value, path, visit);
       return;
     case 'slice':
-      if (Array.isArray(value)) value.forEach((item, i) => walkStructs(type.elem, item, [...path, i], visit));
+      if (Array.isArray(value)) {
+        value.forEach((item, i) => {
+          walkStructs(type.elem, item, [...path, i], visit);
+        });
+      }
       return;
     case 'struct': {
       if (value === null || typeof value !== 'object') return;
