@@ -176,6 +176,7 @@ export class Lz77Matcher {
   private findMatch(pos: number, head: number, lookahead: number): boolean {
     const window = this.window;
     const hashPrev = this.hashPrev;
+    const hashOffset = this.hashOffset;
     const maxLook = Math.min(lookahead, MAX_MATCH);
     const nice = Math.min(maxLook, NICE_LENGTH);
     let length = MIN_MATCH - 1;
@@ -199,7 +200,7 @@ export class Lz77Matcher {
       }
       // The slot for minIndex has already been reused by a newer position.
       if (i === minIndex) break;
-      i = (hashPrev[i & WINDOW_MASK] as number) - this.hashOffset;
+      i = (hashPrev[i & WINDOW_MASK] as number) - hashOffset;
       if (i < minIndex || i < 0) break;
     }
     return found;
