@@ -9,7 +9,12 @@ export interface Command {
 }
 
 /** Every command, keyed by the words that select it (`ballast ignition validate`). */
-export const commands: Readonly<Record<string, Command>> = {};
+export const commands: Readonly<Record<string, Command>> = {
+  butane: {
+    summary: 'Translate a Butane config into an Ignition config, exactly as Butane does',
+    load: () => import('./commands/butane.js'),
+  },
+};
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((k) => k.length));

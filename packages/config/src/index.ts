@@ -1,2 +1,3 @@
+export * from './butane/index.js';
 export * from './report.js';
 export * from './schema/model.js';
