@@ -225,7 +225,7 @@ describe('crash-safe writes', () => {
   const scenarios: { name: string; damage: (disk: Uint8Array, sectorSize: number) => void }[] = [
     { name: 'both copies valid', damage: () => {} },
     { name: 'the primary header damaged', damage: (d, s) => (d[s + 20] = 1) },
-    { name: 'the primary entries damaged', damage: (d, s) => (d[2 * s + 7] ^= 1) },
+    { name: 'the primary entries damaged', damage: (d, s) => (d[2 * s + 7] = d[2 * s + 7]! ^ 1) },
     { name: 'the backup damaged', damage: (d, s) => (d[d.length - s] = 0) },
   ];
 

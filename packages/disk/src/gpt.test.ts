@@ -74,7 +74,7 @@ describe('GPT header and entries', () => {
 
   it('rejects a header whose CRC does not match, naming both values', () => {
     const { header } = encoded(table());
-    header[40] ^= 1; // first usable LBA
+    header[40] = header[40]! ^ 1; // first usable LBA
     const { reports } = decodeHeader(header, 'backup');
     expect(reports.map((r) => r.code)).toEqual(['HEADER_CRC_MISMATCH']);
     expect(reports[0]!.message).toMatch(/backup header CRC32 is 0x[0-9a-f]{8} but its contents give 0x[0-9a-f]{8}/);
@@ -92,7 +92,7 @@ describe('GPT header and entries', () => {
 
   it('rejects an entry array whose CRC does not match its header', () => {
     const { entries, header } = encoded(table());
-    entries[200] ^= 0x80;
+    entries[200] = entries[200]! ^ 0x80;
     const decoded = decodeHeader(header, 'primary').header!;
     expect(decodeEntries(entries, { header: decoded, where: 'primary' }).reports.map((r) => r.code)).toEqual([
       'ENTRIES_CRC_MISMATCH',
