@@ -57,6 +57,20 @@ function repeatTo(unit: Uint8Array, length: number): Uint8Array {
   return out;
 }
 
+/** Byte frequencies in Fibonacci proportions: an optimal Huffman tree would be deeper than DEFLATE's 15 bits. */
+function fibonacciBytes(symbols: number): Uint8Array {
+  const counts = [1, 1];
+  while (counts.length < symbols) counts.push((counts.at(-1) as number) + (counts.at(-2) as number));
+  const bytes = counts.flatMap((count, sym) => Array.from({ length: count }, () => sym * 7));
+  const order = noise(bytes.length, 99);
+  // A fixed pseudo-random shuffle keeps LZ77 from finding long matches.
+  for (let i = bytes.length - 1; i > 0; i--) {
+    const j = ((order[i] as number) * 65599 + i * 31) % (i + 1);
+    [bytes[i], bytes[j]] = [bytes[j] as number, bytes[i] as number];
+  }
+  return Uint8Array.from(bytes);
+}
+
 const KiB = 1024;
 const cases: [string, Uint8Array][] = [
   ['empty', new Uint8Array(0)],
@@ -75,6 +89,7 @@ const cases: [string, Uint8Array][] = [
   ['random then its copy', new Uint8Array([...noise(20 * KiB, 5), ...noise(20 * KiB, 5)])],
   ['copy 33 KiB back, out of reach', new Uint8Array([...noise(33 * KiB, 6), ...noise(33 * KiB, 6)])],
   ['random 1 MiB', noise(1024 * KiB, 7)],
+  ['Fibonacci byte frequencies (length-limited codes)', fibonacciBytes(24)],
   ['mixed text and random 1 MiB', new Uint8Array([...repeatTo(prose, 512 * KiB), ...noise(512 * KiB, 8, 16)])],
 ];
 // Sizes around the window (32 KiB), the buffer (64 KiB), the stored-block limit (65535) and its slide threshold.
