@@ -5,9 +5,10 @@ import { escapeGo as esc } from './xml/xml-escape.js';
 /**
  * Writes a response byte for byte as Nebraska sends it: the XML declaration and a newline (Echo's `XMLBlob`), then
  * Go's encoding/xml without indentation, in go-omaha's element and attribute order, `<tag></tag>` for empty
- * elements, Go's escaping (see `escapeGo`), and no `<urls>`, `<packages>` or `<actions>` wrapper when it would be
- * empty. Absent fields are left out; Nebraska always sets protocol, server, daystart and each package's name, hash,
- * size and required, so set them too to get its exact bytes.
+ * elements, Go's escaping (see `escapeGo`), and the `<urls>`, `<packages>` and `<actions>` wrappers even when they
+ * are empty (Go writes the parent of an `a>b` slice field regardless, golang/go#57938: Nebraska's "noupdate" carries
+ * `<urls></urls>`). Absent fields are left out; Nebraska always sets protocol, server, daystart and each package's
+ * name, hash, size and required, so set them too to get its exact bytes.
  */
 export function buildResponse(response: OmahaResponse): string {
   let out = `${XML_HEADER}<response${attr('protocol', response.protocol)}${attr('server', response.server)}>`;
@@ -22,11 +23,9 @@ function appXml(app: OmahaAppResponse): string {
   const check = app.updateCheck;
   if (check) {
     out += `<updatecheck${attr('status', check.status)}${attr('PollInterval', check.pollInterval)}>`;
-    if (check.urls.length > 0) {
-      out += '<urls>';
-      for (const url of check.urls) out += `<url codebase="${esc(url)}"></url>`;
-      out += '</urls>';
-    }
+    out += '<urls>';
+    for (const url of check.urls) out += `<url codebase="${esc(url)}"></url>`;
+    out += '</urls>';
     for (const manifest of check.manifests) out += manifestXml(manifest);
     out += '</updatecheck>';
   }
@@ -37,17 +36,11 @@ function appXml(app: OmahaAppResponse): string {
 function manifestXml(manifest: OmahaManifest): string {
   let out = `<manifest${attr('version', manifest.version)}${attr('is_floor', manifest.isFloor)}`;
   out += `${attr('floor_reason', manifest.floorReason)}${attr('is_target', manifest.isTarget)}>`;
-  if (manifest.packages.length > 0) {
-    out += '<packages>';
-    for (const pkg of manifest.packages) out += packageXml(pkg);
-    out += '</packages>';
-  }
-  if (manifest.actions.length > 0) {
-    out += '<actions>';
-    for (const action of manifest.actions) out += actionXml(action);
-    out += '</actions>';
-  }
-  return `${out}</manifest>`;
+  out += '<packages>';
+  for (const pkg of manifest.packages) out += packageXml(pkg);
+  out += '</packages><actions>';
+  for (const action of manifest.actions) out += actionXml(action);
+  return `${out}</actions></manifest>`;
 }
 
 function packageXml(pkg: OmahaPackage): string {
