@@ -9,7 +9,7 @@ const head10 = 'variant: flatcar\nversion: 1.0.0\n';
 const head11 = 'variant: flatcar\nversion: 1.1.0\n';
 
 type Obj = Record<string, unknown>;
-const units = (config: Obj | undefined) => ((config?.systemd as Obj).units ?? []) as Obj[];
+const units = (config: Obj | undefined) => (((config?.systemd ?? {}) as Obj).units ?? []) as Obj[];
 const storage = (config: Obj | undefined) => config?.storage as Record<string, Obj[]>;
 const brief = (r: { code: string; path: readonly unknown[]; line?: number; column?: number; severity: string }) => ({
   severity: r.severity,
@@ -201,8 +201,8 @@ describe('translateButane: trees (base translate_test TestTranslateTree "basic f
       { severity: 'error', code: 'NODE_EXISTS', path: ['storage', 'trees', 0], line: 5, column: 7 },
     ]);
     expect(translateButane(`${head10}storage:\n  trees:\n    - local: tree\n`).reports[0]!.code).toBe('NO_FILES_DIR');
-    const escape = translateButane(`${head10}storage:\n  trees:\n    - local: ../up\n`, { filesDir });
-    expect(escape.reports[0]!.code).toBe('FILES_DIR_ESCAPE');
+    const escaped = translateButane(`${head10}storage:\n  trees:\n    - local: ../up\n`, { filesDir });
+    expect(escaped.reports[0]!.code).toBe('FILES_DIR_ESCAPE');
     const notDir = translateButane(`${head10}storage:\n  trees:\n    - local: plain\n`, { filesDir });
     expect(notDir.reports[0]!.message).toBe('root of tree must be a directory');
   });
@@ -215,7 +215,7 @@ describe('translateButane: local sugar of flatcar 1.1.0', () => {
       `${head11}passwd:\n  users:\n    - name: core\n      ssh_authorized_keys: [ssh-rsa Z]\n      ssh_authorized_keys_local: [keys]\n`,
       { filesDir },
     );
-    const users = (result.config?.passwd as Obj).users as Obj[];
+    const users = (result.config!.passwd as Obj).users as Obj[];
     expect(users[0]!.sshAuthorizedKeys).toEqual(['ssh-rsa Z', 'ssh-rsa A', 'ssh-ed25519 B']);
   });
 

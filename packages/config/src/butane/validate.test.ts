@@ -114,13 +114,13 @@ describe("Butane's source rules (base v0_4/v0_5 validate.go, messages from confi
       ],
     ]);
     const filesDir = memoryFilesDir({ x: 'x' }, { path: 'files' });
-    const escape = translateButane(
+    const escaped = translateButane(
       `${head10}storage:\n  files:\n    - path: /a\n      contents:\n        local: ../x\n`,
       {
         filesDir,
       },
     );
-    expect(escape.reports.map((r) => r.message)).toEqual(['local file path traverses outside the files directory']);
+    expect(escaped.reports.map((r) => r.message)).toEqual(['local file path traverses outside the files directory']);
     const missing = translateButane(
       `${head10}storage:\n  files:\n    - path: /a\n      contents:\n        local: y\n`,
       {
