@@ -92,7 +92,11 @@ class Cursor {
   }
 }
 
-/** Parses a `data:` URL exactly as vincent-petithory/dataurl's DecodeString accepts or rejects it. */
+/**
+ * Parses a `data:` URL exactly as vincent-petithory/dataurl's DecodeString accepts or rejects it. (Ignition runs
+ * Go's url.Parse first, which already rejects control characters and bad escapes in a '#' fragment; callers that
+ * validate like Ignition check those before this.)
+ */
 export function parseDataUrl(url: string): DataUrlParse {
   try {
     return { ok: true, value: parse(url) };
