@@ -1,3 +1,4 @@
 export * from './butane/index.js';
+export * from './ignition/index.js';
 export * from './report.js';
 export * from './schema/model.js';
