@@ -34,9 +34,14 @@ export const anyText: fc.Arbitrary<string> = fc.oneof(
 const int32 = fc.integer({ min: -0x80000000, max: 0x7fffffff });
 const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 
+/** `T` with every property that may be undefined made optional instead. */
+type Compacted<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
 /** Removes the keys whose value is undefined, as the parsers leave absent attributes out. */
-function compact<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+function compact<T extends object>(value: T): Compacted<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Compacted<T>;
 }
 
 /** Any request model. */
