@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { formatReportRaw, parseIgnition } from '@ballast/config';
+import type { Io } from '../io.js';
+import { UsageError } from '../usage-error.js';
+
+const usage = `Usage: ballast ignition validate [options] FILE...
+
+Validates Ignition configs of spec 3.0.0 to 3.4.0 with every rule Ignition applies. Prints each finding as
+ignition-validate does (\`error at $.storage.files.0.path, line 1 col 61: path not absolute\`); with several
+files, each line starts with the file's name. Reads standard input for the file \`-\`.
+
+Options:
+  -s, --strict   fail on warnings too
+  -h, --help     show usage and exit
+
+Exit status: 0 when every config is valid, 1 when any is not or cannot be read, 2 on a usage error.
+`;
+
+/** `ballast ignition validate`: ignition-validate for several files, with the same findings and messages. */
+export async function run(args: readonly string[], io: Io): Promise<number> {
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      options: { strict: { type: 'boolean'; short: 's' }; help: { type: 'boolean'; short: 'h' } };
+      allowPositionals: true;
+    }>
+  >;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: { strict: { type: 'boolean', short: 's' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.stdout.write(usage);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('name at least one config file (or - for standard input)');
+
+  let failed = false;
+  for (const file of positionals) {
+    const prefix = positionals.length > 1 ? `${file}: ` : '';
+    let source: string;
+    try {
+      source = (file === '-' ? io.readStdin() : readFileSync(file)).toString('utf8');
+    } catch (error) {
+      io.stderr.write(`${prefix}couldn't read config: ${(error as Error).message}\n`);
+      failed = true;
+      continue;
+    }
+    const result = parseIgnition(source);
+    for (const report of result.reports) io.stdout.write(`${prefix}${formatReportRaw(report)}\n`);
+    const fatal = result.reports.some((r) => r.severity === 'error' || values.strict === true);
+    if (result.error !== undefined && !result.reports.some((r) => r.severity === 'error')) {
+      io.stderr.write(`${prefix}couldn't parse config: ${result.error}\n`);
+    }
+    if (fatal || result.error !== undefined) failed = true;
+  }
+  return failed ? 1 : 0;
+}
