@@ -11,6 +11,7 @@ export default defineConfig({
       '@ballast/omaha': src('omaha'),
       '@ballast/disk': src('disk'),
       '@ballast/server': src('server'),
+      '@ballast/provision': src('provision'),
     },
   },
   test: {
