@@ -1,3 +1,4 @@
+export { formatIgnition } from './format-ignition.js';
 export * from './ignition-errors.js';
 export * from './ignition-version.js';
 export * from './ignition3-0.js';
@@ -5,5 +6,7 @@ export * from './ignition3-1.js';
 export * from './ignition3-2.js';
 export * from './ignition3-3.js';
 export * from './ignition3-4.js';
+export { mergeIgnition } from './merge-ignition.js';
 export { type IgnitionParse, parseIgnition } from './parse-ignition.js';
+export { upgradeIgnition } from './upgrade-ignition.js';
 export { validateIgnition } from './validate-ignition.js';
