@@ -1,11 +1,13 @@
 import { makeDataUrl } from '../dataurl/index.js';
-import { IGNITION_SPECS, parseSemver } from '../ignition/ignition-version.js';
+import { type AnyIgnitionConfig, IGNITION_SPECS, parseSemver } from '../ignition/ignition-version.js';
+import { parseIgnition } from '../ignition/parse-ignition.js';
+import { validateIgnition } from '../ignition/validate-ignition.js';
 import type { Report } from '../report.js';
 import { DecodeCodes, decodeYaml, yamlErrorText } from '../schema/decode-yaml.js';
 import { fromInput, type GoInput } from '../schema/go-input.js';
 import { isNilSlice } from '../schema/go-value.js';
 import { marshalGo } from '../schema/marshal-go.js';
-import { field, str, struct } from '../schema/model.js';
+import { field, type GoStruct, str, struct } from '../schema/model.js';
 import { type SourceMap, sourceMapOf } from '../schema/source-map.js';
 import { invalidGeneratedConfig, invalidSourceConfig, unknownVersionMessage } from './errors.js';
 import type { FilesDir } from './files-dir.js';
@@ -13,7 +15,7 @@ import { snake } from './ignition-shape.js';
 import { type butaneV0_4, type butaneV0_5, supportedVersions } from './spec.js';
 import { type IgnitionValue, translateConfig } from './translate.js';
 import type { TranslationSet } from './translation-set.js';
-import { butaneReport, validateButane } from './validate.js';
+import { butaneReport, type MergedConfigValidator, validateButane } from './validate.js';
 
 /** Options of `translateButane`, named after Butane's flags. */
 export interface TranslateButaneOptions {
@@ -130,7 +132,9 @@ function translateDecoded(
   const reports: Report[] = [...options.reports];
   const place = (rs: readonly Report[]) => rs.map((r) => positioned(r, decoded.positions));
 
-  const sourceReports = validateButane(target.spec, value);
+  const sourceReports = validateButane(target.spec, value, {
+    validateMergedConfig: mergedConfigValidator(target.ignitionVersion),
+  });
   reports.push(...place(sourceReports));
   if (hasError(reports)) return failed(reports, invalidSourceConfig, 'Error translating config: ');
 
@@ -154,10 +158,8 @@ function translateDecoded(
   reports.push(...place(mapToSource(clevisFilter(config), translated.translations)));
   if (hasError(reports)) return failed(reports, invalidSourceConfig, 'Error translating config: ');
 
-  if (options.validateIgnition !== undefined) {
-    const generated = options.validateIgnition(config, target.ignitionVersion);
-    reports.push(...place(mapToSource(generated, translated.translations)));
-  }
+  const generated = (options.validateIgnition ?? defaultValidateIgnition)(config, target.ignitionVersion);
+  reports.push(...place(mapToSource(generated, translated.translations)));
   if (hasError(reports)) return failed(reports, invalidGeneratedConfig, 'Error translating config: ');
   if (options.strict === true && reports.length > 0) {
     return { config, json: undefined, reports, error: 'Config produced warnings and --strict was specified' };
@@ -210,4 +212,38 @@ function isZero(value: unknown): boolean {
   if (Array.isArray(value)) return isNilSlice(value);
   if (typeof value === 'object' && value !== null) return Object.values(value).every(isZero);
   return false;
+}
+
+/**
+ * Ignition's checks of the generated config in Butane's order: duplicate entries first (`ValidateDups`), then the
+ * spec's rules (`validate.Validate`).
+ */
+function defaultValidateIgnition(config: IgnitionValue, version: '3.3.0' | '3.4.0'): Report[] {
+  const spec = IGNITION_SPECS[version];
+  const normalized = (fromInput as unknown as (input: unknown, type: GoStruct) => unknown)(config, spec);
+  const reports = validateIgnition(normalized as AnyIgnitionConfig, version);
+  const dups = reports.filter((r) => r.code === 'DUPLICATE_ENTRY');
+  return [...dups, ...reports.filter((r) => r.code !== 'DUPLICATE_ENTRY')];
+}
+
+/**
+ * Butane's `ValidateIgnitionConfig` for `inline` configs under `ignition.config`: a config of the output version
+ * is validated (its reports keep the paths inside that config, as in Butane), another version only warns.
+ */
+function mergedConfigValidator(version: '3.3.0' | '3.4.0'): MergedConfigValidator {
+  return (path, raw) => {
+    const strip = (rs: readonly Report[]) => rs.map(({ line: _l, column: _c, ...rest }) => rest as Report);
+    const parsed = parseIgnition(raw);
+    let versionText: unknown;
+    try {
+      versionText = (JSON.parse(raw) as { ignition?: { version?: unknown } })?.ignition?.version;
+    } catch {
+      return [...strip(parsed.reports), butaneReport('MERGED_CONFIG_INVALID', [...path, 'inline'])];
+    }
+    const semver = typeof versionText === 'string' ? parseSemver(versionText) : undefined;
+    if (semver !== undefined && versionText !== version) {
+      return [butaneReport('MERGED_CONFIG_UNKNOWN_VERSION', [...path, 'version'], 'warning')];
+    }
+    return strip(parsed.reports);
+  };
 }

@@ -36,6 +36,9 @@ describe("Butane's source rules (base v0_4/v0_5 validate.go, messages from confi
     expect(r.reports.map(brief)).toEqual([
       ['warning', 'DECIMAL_MODE', 'storage.directories.0.mode', 9, 13, expect.stringContaining('leading zero')],
       ['warning', 'DECIMAL_MODE', 'storage.files.0.mode', 6, 13, expect.stringContaining('leading zero')],
+      // 644 is 0o1204: Ignition 3.3.0 then warns about the sticky bit, directories before files as Ignition walks
+      ['warning', 'MODE_SPECIAL_BITS', 'storage.directories.0.mode', 9, 13, expect.stringContaining('sticky')],
+      ['warning', 'MODE_SPECIAL_BITS', 'storage.files.0.mode', 6, 13, expect.stringContaining('sticky')],
     ]);
     expect(r.json).toContain('"mode":644');
   });
@@ -137,6 +140,52 @@ describe("Butane's source rules (base v0_4/v0_5 validate.go, messages from confi
     );
     expect(r.reports.map(brief)).toEqual([
       ['error', 'CLEVIS_NOT_SUPPORTED', 'storage.luks.1.clevis', 10, 9, 'clevis is not supported in this spec version'],
+    ]);
+  });
+});
+
+describe("the generated config is checked with Ignition's rules, reported at the Butane source", () => {
+  it('maps an Ignition error back to the YAML path and position', () => {
+    const r = translateButane(`${head10}storage:\n  files:\n    - path: relative\n`);
+    expect(r.reports.map(brief)).toEqual([
+      ['error', 'PATH_NOT_ABSOLUTE', 'storage.files.0.path', 5, 13, 'path not absolute'],
+    ]);
+    expect(r.error).toBe('Error translating config: config generated was invalid');
+  });
+
+  it('reports duplicates before the other rules, as Butane runs ValidateDups first', () => {
+    const r = translateButane(`${head10}storage:\n  files:\n    - path: relative\n    - path: relative\n`);
+    expect(r.reports.map((x) => [x.code, x.path.join('.')])).toEqual([
+      ['DUPLICATE_ENTRY', 'storage.files.1'],
+      ['PATH_NOT_ABSOLUTE', 'storage.files.0.path'],
+      ['PATH_NOT_ABSOLUTE', 'storage.files.1.path'],
+    ]);
+  });
+
+  it('follows units through the mount-unit merge, which puts generated units first', () => {
+    const r = translateButane(
+      `${head10}storage:\n  filesystems:\n    - device: /dev/sda\n      format: ext4\n      path: /var/a\n      with_mount_unit: true\n` +
+        'systemd:\n  units:\n    - name: a.service\n      dropins:\n        - name: x\n    - name: var-a.mount\n      enabled: false\n',
+    );
+    // the output has var-a.mount first, so the bad drop-in is at systemd.units.1 there
+    expect(r.reports.map((x) => [x.code, x.path.join('.'), x.line, x.column])).toEqual([
+      ['DROPIN_EXTENSION_INVALID', 'systemd.units.0.dropins.0.name', 13, 17],
+    ]);
+  });
+
+  it('warns, and skips checking, for a merged inline config of another version', () => {
+    const r = translateButane(
+      `${head10}ignition:\n  config:\n    merge:\n      - inline: '{"ignition":{"version":"3.2.0"}}'\n`,
+    );
+    expect(r.reports.map(brief)).toEqual([
+      [
+        'warning',
+        'MERGED_CONFIG_UNKNOWN_VERSION',
+        'ignition.config.merge.0.version',
+        6,
+        9,
+        'skipping validation for the merge/replace ignition config due to an unkown version',
+      ],
     ]);
   });
 });
