@@ -35,7 +35,7 @@ describe('escapeUpdateEngine', () => {
       const samples = fc
         .sample(fc.array(text, { maxLength: 4 }), { numRuns: 400, seed: 7 })
         .map((parts) => parts.join('').replace(/\0/g, ''))
-        .filter((s) => s.isWellFormed());
+        .filter((s) => !/[\ud800-\udfff]/.test(s.replace(/[\ud800-\udbff][\udc00-\udfff]/g, '')));
       const input = Buffer.concat(samples.map((s) => Buffer.from(`${s}\0`, 'utf8')));
       const output = (await runReference(binary, input)).toString('utf8').split('\0').slice(0, -1);
       expect(output).toHaveLength(samples.length);
