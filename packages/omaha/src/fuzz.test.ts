@@ -127,7 +127,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 const mutated = fc
   .tuple(fc.constantFrom(...documents), fc.array(mutation, { minLength: 1, maxLength: 6 }))
-  .map(([doc, mutations]) => mutations.reduce((d, m) => m(d), Uint8Array.from(doc)));
+  .map(([doc, mutations]) => mutations.reduce<Uint8Array>((d, m) => m(d), Uint8Array.from(doc)));
 
 function isOutcome(result: { ok: boolean; error?: { code: string; message: string; path: string } }): boolean {
   if (result.ok) return true;
