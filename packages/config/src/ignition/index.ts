@@ -1,5 +1,6 @@
 export { formatIgnition } from './format-ignition.js';
 export * from './ignition-errors.js';
+export { formatReportLine, type IgnitionValidateOutput, ignitionValidateOutput } from './ignition-validate-output.js';
 export * from './ignition-version.js';
 export * from './ignition3-0.js';
 export * from './ignition3-1.js';

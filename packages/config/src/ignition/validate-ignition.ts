@@ -90,8 +90,6 @@ function hasSpecialBits(mode: Value): boolean {
 
 /** validateURL of the spec version: which schemes it knows and what it checks of each. */
 function validateURL(ctx: Context, s: string): Outcome {
-  // Spec 3.0 takes an empty URL as an empty file.
-  if (ctx.version === '3.0.0' && s === '') return undefined;
   const u = parseGoUrl(s);
   if (u === undefined) return 'URL_INVALID';
   switch (u.scheme) {
@@ -100,7 +98,7 @@ function validateURL(ctx: Context, s: string): Outcome {
     case 'tftp':
       return undefined;
     case 'gs':
-      return atLeast(ctx, '3.1.0') ? undefined : 'URL_SCHEME_INVALID';
+      return atLeast(ctx, '3.2.0') ? undefined : 'URL_SCHEME_INVALID';
     case 's3':
       return validateS3VersionId(u.rawQuery);
     case 'arn':
@@ -243,7 +241,7 @@ function validateVerification(ctx: Context, v: Struct, path: ConfigPath): void {
   }
   const fn = hash.slice(0, dash);
   const sum = hash.slice(dash + 1);
-  const sizes: Record<string, number> = atLeast(ctx, '3.2.0') ? { sha512: 128, sha256: 64 } : { sha512: 128 };
+  const sizes: Record<string, number> = atLeast(ctx, '3.1.0') ? { sha512: 128, sha256: 64 } : { sha512: 128 };
   const size = sizes[fn];
   if (size === undefined) {
     error(ctx, 'HASH_UNRECOGNIZED', at);
@@ -415,7 +413,7 @@ const byteLength = (s: string): number => new TextEncoder().encode(s).length;
 function validateFilesystem(ctx: Context, f: Struct, path: ConfigPath): void {
   addOutcome(ctx, validatePathNilOK(f.path), [...path, 'path']);
   addOutcome(ctx, validatePath(String(f.device)), [...path, 'device']);
-  const formats = ['ext4', 'btrfs', 'xfs', 'swap', 'vfat', ...(atLeast(ctx, '3.2.0') ? ['none'] : [])];
+  const formats = ['ext4', 'btrfs', 'xfs', 'swap', 'vfat', ...(atLeast(ctx, '3.3.0') ? ['none'] : [])];
   if (nilOrEmpty(f.format)) {
     if (
       notEmpty(f.path) ||
