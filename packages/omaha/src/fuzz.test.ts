@@ -1,10 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildLibxml2Reference, runReference } from './c-reference.test-helper.js';
 import type { OmahaErrorCode } from './omaha-error.js';
 import { parseRequest } from './parse-request.js';
 import { parseResponse } from './parse-response.js';
 import { readUpdateCheck } from './read-update-check.js';
+import { readXml } from './xml/xml-reader.js';
 
 // Real documents to mutate: every request and response fixture.
 const dir = new URL('../test/fixtures/', import.meta.url);
@@ -155,5 +158,44 @@ describe('fuzzing the parsers with mutated real documents', () => {
     const start = performance.now();
     for (const doc of samples) parseRequest(doc);
     expect(performance.now() - start).toBeLessThan(2000);
+  });
+});
+
+describe('readXml against libxml2 on mutated real documents', () => {
+  let binary = '';
+  beforeAll(async () => {
+    binary = await buildLibxml2Reference(
+      fileURLToPath(new URL('../test/reference/libxml2-wellformed.c', import.meta.url)),
+    );
+  }, 60_000);
+
+  // Where we refuse on purpose what libxml2 accepts: any DTD, documents over our limits, encodings other than UTF-8.
+  const deliberate = (doc: Uint8Array) => {
+    const result = readXml(doc);
+    if (result.ok) return false;
+    const { code, message } = result.error;
+    return code !== 'XML_MALFORMED' || message.startsWith('Encoding ');
+  };
+
+  it('accepts and refuses the same documents as the parser update_engine uses', async () => {
+    const samples = fc
+      .sample(mutated, { numRuns: 600, seed: 3 })
+      .concat(documents.map((d) => Uint8Array.from(d)))
+      .filter((doc) => !deliberate(doc));
+    const input = Buffer.concat(
+      samples.flatMap((doc) => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32LE(doc.length);
+        return [length, Buffer.from(doc)];
+      }),
+    );
+    const verdicts = (await runReference(binary, input)).toString('latin1');
+    expect(verdicts).toHaveLength(samples.length);
+    const disagreements = samples.flatMap((doc, i) => {
+      const ours = readXml(doc);
+      if (ours.ok === (verdicts[i] === '1')) return [];
+      return [{ doc: Buffer.from(doc).toString('utf8'), ours: ours.ok ? 'accepted' : ours.error.message }];
+    });
+    expect(disagreements).toEqual([]);
   });
 });

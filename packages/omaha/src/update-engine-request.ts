@@ -55,7 +55,7 @@ export const UpdateEngineEvent = {
   DownloadStarted: { kind: 'event', type: EventType.UpdateDownloadStarted, result: EventResult.Success },
   /** After the payload was downloaded. */
   DownloadFinished: { kind: 'event', type: EventType.UpdateDownloadFinished, result: EventResult.Success },
-  /** After the postinstall step: the new slot is ready and the machine waits for a reboot (Nebraska's "installed"). */
+  /** After the postinstall step: the new slot is ready, the machine waits for a reboot (go-omaha's EventInstalled). */
   Installed: { kind: 'event', type: EventType.UpdateComplete, result: EventResult.Success },
 } as const satisfies Record<string, UpdateEngineRequestKind>;
 

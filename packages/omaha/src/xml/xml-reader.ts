@@ -405,7 +405,8 @@ class Reader {
     const start = this.pos;
     this.pos += 2;
     const target = this.name();
-    if (target.toLowerCase() === 'xml') {
+    // Only the exact "xml" is an error, as in libxml2; "XML" and the like are merely reserved names.
+    if (target === 'xml') {
       this.failAt(start, 'XML_MALFORMED', 'An XML declaration is only allowed at the very start');
     }
     const end = this.src.indexOf('?>', this.pos);
