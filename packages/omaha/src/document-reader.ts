@@ -1,5 +1,5 @@
 import { fail, type OmahaErrorCode, type OmahaResult } from './omaha-error.js';
-import { lineColumn, readXml, type XmlDocument, type XmlElement, type XmlLimits } from './xml/xml-reader.js';
+import { lineColumn, readXml, type XmlElement, type XmlLimits } from './xml/xml-reader.js';
 
 /** Options of parseRequest and parseResponse. */
 export interface ParseOptions {
@@ -143,5 +143,3 @@ export function defined<T extends object>(fields: { [K in keyof T]: T[K] | undef
   for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
   return out as T;
 }
-
-export type { XmlDocument };
