@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeYaml, yamlErrorText } from './decode-yaml.js';
 import { Config } from '../../test/reference/yaml/test-types.js';
+import { decodeYaml, yamlErrorText } from './decode-yaml.js';
 
 describe('decodeYaml', () => {
   it('decodes into the zero-filled Go value and reports unused keys at the key', () => {

@@ -43,13 +43,12 @@ export const DecodeCodes = {
  * the error (see `yamlErrorText` for the exact text Go prints).
  */
 export function decodeYaml<S extends GoStruct>(source: string | Uint8Array, type: S): Decoded<GoValue<S>> {
-  const text = typeof source === 'string' ? source : goStringFromBytes(source);
-  const parsed = parseYaml(text);
+  const parsed = parseYaml(source);
   const noPositions = sourceMapOf(undefined);
   if (parsed.error) {
     return {
       value: undefined,
-      reports: [failureReport(parsed.error.message, parsed.error.line)],
+      reports: [failureReport(parsed.error.message, parsed.error.line, parsed.error.column)],
       positions: noPositions,
     };
   }
@@ -84,13 +83,14 @@ export function yamlErrorText(reports: readonly Report[]): string | undefined {
   return `yaml: unmarshal errors:\n  ${types.map((r) => r.message).join('\n  ')}`;
 }
 
-function failureReport(message: string, line?: number): Report {
+function failureReport(message: string, line?: number, column?: number): Report {
   return {
     severity: 'error',
     code: DecodeCodes.yamlSyntax,
     message,
     path: [],
     ...(line !== undefined ? { line } : {}),
+    ...(column !== undefined ? { column } : {}),
   };
 }
 

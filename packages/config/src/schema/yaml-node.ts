@@ -20,7 +20,7 @@ export interface YamlNode {
   readonly tag: string;
   /** Scalar text after unquoting and folding; the anchor name for an alias. */
   readonly value: string;
-  readonly style: number;
+  style: number;
   /** 1-based line and column (in characters) where the node starts, properties (anchor, tag) included. */
   readonly line: number;
   readonly column: number;
