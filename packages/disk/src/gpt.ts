@@ -324,7 +324,7 @@ export function validateTable(table: GptTable, diskSectors: number): DiskReport[
   const common = { diskSectors, sectorSize: table.sectorSize };
   reports.push(...checkHeaderPlacement(primary, { ...common, where: 'primary', expectedLba: 1 }));
   reports.push(...checkHeaderPlacement(backup, { ...common, where: 'backup', expectedLba: table.backupLba }));
-  if (table.entrySize !== GPT_ENTRY_SIZE * 2 ** Math.round(Math.log2(table.entrySize / GPT_ENTRY_SIZE))) {
+  if (table.entrySize % GPT_ENTRY_SIZE !== 0 || !isPowerOfTwo(table.entrySize / GPT_ENTRY_SIZE)) {
     reports.push(error('BAD_ENTRY_SIZE', 'table', `Entry size ${table.entrySize} is not 128 * 2^n`));
   }
   if (table.entryCount * table.entrySize < GPT_MIN_ENTRIES_BYTES) {
