@@ -18,6 +18,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'Validate Ignition configs (spec 3.0.0 to 3.4.0) as ignition-validate does',
     load: () => import('./commands/ignition-validate.js'),
   },
+  'ignition merge': {
+    summary: 'Merge child Ignition configs into a parent, as Ignition does',
+    load: () => import('./commands/ignition-merge.js'),
+  },
 };
 
 function help(): string {

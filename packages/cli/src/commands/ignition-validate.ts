@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatReportRaw, parseIgnition } from '@ballast/config';
+import { ignitionValidateOutput, parseIgnition } from '@ballast/config';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
 const usage = `Usage: ballast ignition validate [options] FILE...
 
-Validates Ignition configs of spec 3.0.0 to 3.4.0 with every rule Ignition applies. Prints each finding as
-ignition-validate does (\`error at $.storage.files.0.path, line 1 col 61: path not absolute\`); with several
-files, each line starts with the file's name. Reads standard input for the file \`-\`.
+Validates Ignition configs of spec 3.0.0 to 3.4.0 with every rule Ignition applies, and prints each finding as
+ignition-validate does (\`error at $.storage.files.0.path, line 1 col 61: path not absolute\`). With several files,
+each line starts with the file's name. The file \`-\` is standard input.
 
 Options:
   -s, --strict   fail on warnings too
@@ -17,16 +17,9 @@ Options:
 Exit status: 0 when every config is valid, 1 when any is not or cannot be read, 2 on a usage error.
 `;
 
-/** `ballast ignition validate`: ignition-validate for several files, with the same findings and messages. */
-export async function run(args: readonly string[], io: Io): Promise<number> {
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      options: { strict: { type: 'boolean'; short: 's' }; help: { type: 'boolean'; short: 'h' } };
-      allowPositionals: true;
-    }>
-  >;
+function parse(args: readonly string[]) {
   try {
-    parsed = parseArgs({
+    return parseArgs({
       args: [...args],
       allowPositionals: true,
       options: { strict: { type: 'boolean', short: 's' }, help: { type: 'boolean', short: 'h' } },
@@ -34,7 +27,13 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
-  const { values, positionals } = parsed;
+}
+
+const prefixLines = (text: string, prefix: string) => text.replace(/^(?=.)/gm, prefix);
+
+/** `ballast ignition validate`: ignition-validate for one or more files, with the same findings and messages. */
+export async function run(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parse(args);
   if (values.help) {
     io.stdout.write(usage);
     return 0;
@@ -53,12 +52,10 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
       continue;
     }
     const result = parseIgnition(source);
-    for (const report of result.reports) io.stdout.write(`${prefix}${formatReportRaw(report)}\n`);
-    const fatal = result.reports.some((r) => r.severity === 'error' || values.strict === true);
-    if (result.error !== undefined && !result.reports.some((r) => r.severity === 'error')) {
-      io.stderr.write(`${prefix}couldn't parse config: ${result.error}\n`);
-    }
-    if (fatal || result.error !== undefined) failed = true;
+    const output = ignitionValidateOutput(result);
+    io.stdout.write(prefixLines(output.stdout, prefix));
+    io.stderr.write(prefixLines(output.stderr, prefix));
+    if (output.exitCode !== 0 || (values.strict === true && result.reports.length > 0)) failed = true;
   }
   return failed ? 1 : 0;
 }
