@@ -329,6 +329,14 @@ describe('what cgpt and sgdisk write, we read', () => {
     const root = read.table.partitions.find((p) => p.number === 9)!;
     expect({ ...ours(root) }).toMatchObject(await sgdiskPartition(path, 9).then(({ attributes, ...rest }) => rest));
     expect(await cgptPartition(path, 3)).toEqual(ours(usr));
+
+    // Our rewrite of sgdisk's table keeps its names, GUIDs and the attribute bits we did not touch.
+    const after = await updateImage(path, (t) => setSlot(t, { partition: 3, priority: 2, tries: 0 }).table!);
+    const rewritten = after.partitions.find((p) => p.number === 3)!;
+    const { priority: _p, tries: _t, successful: _s, ...entry } = ours(rewritten);
+    expect(await sgdiskPartition(path, 3)).toEqual({ ...entry, attributes: rewritten.attributes });
+    expect(rewritten.attributes).toBe(withSlotState(usr.attributes, { priority: 2, tries: 0 }));
+    expect(await sgdisk('-v', path)).toContain('No problems found');
   });
 
   it('makes the same change as `cgpt add -P -T -S`, keeping every other attribute bit', async () => {
