@@ -66,8 +66,8 @@ function theirs(parent: object, children: object[]): unknown {
     | { ignition: { version: string } }
     | undefined;
   if (out === undefined) return undefined;
-  out.ignition.version = '3.4.0';
-  return pruneEmptyObjects(out);
+  // Back from 2.14's name for 3.4.0, in the version and in the children's data URLs alike.
+  return pruneEmptyObjects(JSON.parse(JSON.stringify(out).replaceAll('3.4.0-experimental', '3.4.0')));
 }
 
 // Ignition 2.14 knows spec 3.4.0 as 3.4.0-experimental.
