@@ -1,0 +1,12 @@
+export { hashApiToken } from './api-token.js';
+export { type Clock, ManualClock, systemClock } from './clock.js';
+export { statusForEvent } from './event-status.js';
+export { checkGrantLimits, UNLIMITED_UPDATES } from './grant-limits.js';
+export { parseInterval } from './interval.js';
+export { SEEDED_FLATCAR } from './migrations.js';
+export * from './model.js';
+export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
+export { openSqliteStore, type SqliteStoreOptions } from './sqlite.js';
+export type * from './store.js';
+export { isMaintenanceWindow, isTimeZone } from './validate.js';
+export { compareVersions, isValidVersion } from './version.js';
