@@ -1,4 +1,3 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
 import {
   type BlockDevice,
   DiskError,
@@ -13,13 +12,10 @@ import {
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-/** Parses a verb's arguments with `node:util`, turning its errors into usage errors. */
-export function parseDiskArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
-  args: readonly string[],
-  options: O,
-) {
+/** Runs an argument parser (`node:util` parseArgs), turning what it throws into a usage error. */
+export function usageErrors<T>(parse: () => T): T {
   try {
-    return parseArgs({ args: [...args], options, allowPositionals: true as const, strict: true as const });
+    return parse();
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -1,5 +1,6 @@
+import { parseArgs } from 'node:util';
 import type { Io } from '../io.js';
-import { guarded, oneImage, parseDiskArgs, printWarnings, tableJson, tableText, withTable } from './disk-common.js';
+import { guarded, oneImage, printWarnings, tableJson, tableText, usageErrors, withTable } from './disk-common.js';
 
 const usage = `Usage: ballast disk show IMAGE [options]
 
@@ -17,10 +18,16 @@ Exit status: 0 when a table was read, 1 when there is none (missing image, not G
 
 /** `ballast disk show`: the partitions and USR slots of an image. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseDiskArgs(args, {
-    json: { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' },
-  });
+  const { values, positionals } = usageErrors(() =>
+    parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }),
+  );
   if (values.help) {
     io.stdout.write(usage);
     return 0;
