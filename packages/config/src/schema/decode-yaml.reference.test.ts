@@ -1,21 +1,83 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { handPicked } from '../../test/reference/yaml/cases.js';
+import { yamlDocument, yamlMutant, yamlSoup } from '../../test/reference/yaml/arbitraries.js';
+import { handPicked, Scalars } from '../../test/reference/yaml/cases.js';
 import { normalized, ourOutcome } from '../../test/reference/yaml/compare.js';
-import { yamlReference } from '../../test/reference/yaml/reference.js';
+import { type YamlCase, yamlReference } from '../../test/reference/yaml/reference.js';
+
+const paths = [['s'], ['ls', 1], ['sub', 'name'], ['subs', 0, 'name'], ['psub', 'n'], ['nope', 'x'], []];
+
+async function compare(cases: readonly YamlCase[]): Promise<string[]> {
+  const theirs = await yamlReference(cases);
+  const failures: string[] = [];
+  cases.forEach((c, i) => {
+    const want = normalized(theirs[i]!);
+    const got = normalized(ourOutcome(c));
+    try {
+      expect(got).toEqual(want);
+    } catch {
+      failures.push(`${JSON.stringify(c.doc)}\n  go:  ${JSON.stringify(want)}\n  us:  ${JSON.stringify(got)}`);
+    }
+  });
+  return failures;
+}
+
+// Generated documents are compared in one batch per kind (one Go process); the seed is in the failure message.
+async function compareGenerated(arb: fc.Arbitrary<string>, numRuns: number): Promise<void> {
+  const seed = Date.now() ^ (Math.random() * 0x7fffffff);
+  const docs = fc.sample(arb, { numRuns, seed });
+  const failures = await compare(docs.map((doc) => ({ type: Scalars, doc, paths })));
+  expect(failures.slice(0, 5).join('\n'), `seed ${seed}, ${failures.length} of ${numRuns} differ`).toBe('');
+}
 
 describe('decodeYaml against yaml.v3 and vcontext', () => {
   it('matches on hand-picked documents', async () => {
-    const theirs = await yamlReference(handPicked);
-    const failures: string[] = [];
-    handPicked.forEach((c, i) => {
-      const want = normalized(theirs[i]!);
-      const got = normalized(ourOutcome(c));
-      try {
-        expect(got).toEqual(want);
-      } catch {
-        failures.push(`${JSON.stringify(c.doc)}\n  go:  ${JSON.stringify(want)}\n  us:  ${JSON.stringify(got)}`);
-      }
-    });
-    expect(failures.join('\n')).toBe('');
+    expect((await compare(handPicked)).join('\n')).toBe('');
+  });
+
+  it('matches on generated documents', async () => {
+    await compareGenerated(yamlDocument, 300);
+  });
+
+  it('matches on generated documents with a few characters changed', async () => {
+    await compareGenerated(yamlMutant, 300);
+  });
+
+  it('matches on strings of YAML punctuation', async () => {
+    await compareGenerated(yamlSoup, 300);
+  });
+});
+
+describe('decodeYaml on hostile input, against yaml.v3', () => {
+  const mergeBomb = ['a0: &a0 {name: x}'];
+  const listBomb = ['a0: &a0 [x, y, z, w, v, u, t, s, r, q]'];
+  for (let i = 1; i < 10; i++) {
+    mergeBomb.push(
+      `a${i}: &a${i} {<<: [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]}`,
+    );
+    listBomb.push(
+      `a${i}: &a${i} [${Array(10)
+        .fill(`*a${i - 1}`)
+        .join(', ')}]`,
+    );
+  }
+  const docs = {
+    'merge keys that expand a billion times': `${mergeBomb.join('\n')}\nsub: *a9\n`,
+    'aliases that would expand a billion times': `${listBomb.join('\n')}\nsubs: *a9\nls: *a9\n`,
+    'flow nesting past the limit': '['.repeat(10001),
+    'flow nesting at the limit': `x: ${'['.repeat(9999)}${']'.repeat(9999)}`,
+    'deep flow mappings': `x: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}`,
+    'deep block mappings': `${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}a:`).join('\n')} 1`,
+    'deep block sequences': `x:\n${Array.from({ length: 1000 }, (_, i) => `${' '.repeat(i)}- `).join('\n')} 1`,
+    'many entries': `subs:\n${Array.from({ length: 5000 }, (_, i) => `  - name: n${i}\n    n: ${i}\n    x: ${i}\n`).join('')}`,
+    'a long line': `s: ${'a'.repeat(200000)}`,
+    'a long key': `${'k'.repeat(5000)}: 1`,
+  };
+
+  it('fails or succeeds as yaml.v3 does, in bounded time', async () => {
+    const cases = Object.values(docs).map((doc) => ({ type: Scalars, doc, paths: [['subs', 3, 'name'], ['s']] }));
+    expect((await compare(cases)).join('\n')).toBe('');
   });
 });

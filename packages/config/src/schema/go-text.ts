@@ -84,6 +84,7 @@ export function decodeRune(bytes: Uint8Array, i: number): [number, number] {
 
 /** The bytes of a Go string (see `goStringFromBytes`). */
 export function goStringToBytes(s: string): Uint8Array {
+  if (!/[\ud800-\udfff]/.test(s)) return new TextEncoder().encode(s);
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);

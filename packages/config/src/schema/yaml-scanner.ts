@@ -113,36 +113,49 @@ const isAlpha = (c: number): boolean =>
 const isHex = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 const hexValue = (c: number): number => (isDigit(c) ? c - 0x30 : (c | 0x20) - 0x61 + 10);
 const ch = (s: string): number => s.charCodeAt(0);
+const codes = (s: string): Set<number> => new Set([...s].map(ch));
+/** Indicators that cannot start a plain scalar (some can when a non-space follows). */
+const notPlainStart = codes('-?:,[]{}#&*!|>\'"%@`');
+const anchorEnd = codes('?:,]}%@`');
+const uriChars = codes(";/?:@&=+$,.!~*'()[]%");
 
 /**
  * Decodes input into characters the way yaml.v3's reader does: UTF-8 (or UTF-16 after a BOM) read in 512-byte
  * chunks, only as far as the scanner asks, so an encoding error surfaces when yaml.v3 would meet it.
  */
 class Reader {
-  readonly chars: number[] = [];
+  /** Decoded characters; `length` of them are valid, NUL after that (the typed array starts zeroed). */
+  readonly chars: Uint32Array;
+  length = 0;
   pos = 0;
   private rawRead = 0;
   private rawPos = 0;
   private eof = false;
   private encoding: 'utf8' | 'utf16le' | 'utf16be' | undefined;
 
-  constructor(private readonly raw: Uint8Array) {}
+  constructor(private readonly raw: Uint8Array) {
+    // Never more characters than bytes, plus room for the NULs yaml.v3 pads the end with.
+    this.chars = new Uint32Array(raw.length + 16);
+  }
 
   /** Makes `n` characters available from the current position (NUL past the end), or throws a reader error. */
   need(n: number): void {
-    if (this.chars.length - this.pos >= n) return;
+    if (this.length - this.pos >= n) return;
     if (this.encoding === undefined) this.determineEncoding();
     let first = true;
-    while (this.chars.length - this.pos < n) {
+    while (this.length - this.pos < n) {
       if (!first || this.rawPos === this.rawRead) this.readRaw();
       first = false;
       this.decode();
-      if (this.eof) {
-        this.chars.push(NUL);
-        break;
-      }
+      if (this.eof) break;
     }
-    while (this.chars.length - this.pos < n) this.chars.push(NUL);
+    // Past the end everything reads as NUL; `length` only matters until then.
+  }
+
+  /** The character `k` places ahead (NUL past the end). */
+  at(k: number): number {
+    const i = this.pos + k;
+    return i < this.chars.length ? this.chars[i]! : NUL;
   }
 
   private readRaw(): void {
@@ -254,7 +267,7 @@ class Reader {
         this.fail('control characters are not allowed');
       }
       this.rawPos += width;
-      this.chars.push(value);
+      this.chars[this.length++] = value;
     }
   }
 }
@@ -323,8 +336,9 @@ export class Scanner {
     this.tokensParsed++;
     this.streamEndProduced = this.tokens[this.head]!.type === 'STREAM-END';
     this.head++;
-    if (this.head > 4096 && this.head === this.tokens.length) {
-      this.tokens.length = 0;
+    if (this.head > 1024) {
+      // Drop consumed tokens; positions in the queue are relative to the head, so nothing else changes.
+      this.tokens.splice(0, this.head);
       this.head = 0;
     }
   }
@@ -336,7 +350,7 @@ export class Scanner {
   // --- character access ---
 
   private c(k = 0): number {
-    return this.r.chars[this.r.pos + k] ?? NUL;
+    return this.r.at(k);
   }
 
   private need(n: number): void {
@@ -464,43 +478,30 @@ export class Scanner {
 
   private fetchContentToken(c: number): void {
     const next = this.c(1);
-    const fetch = this.contentFetcher(c, next);
-    if (fetch) fetch();
-    else this.error('while scanning for the next token', this.here(), 'found character that cannot start any token');
-  }
-
-  private contentFetcher(c: number, next: number): (() => void) | undefined {
-    switch (c) {
-      case ch('['):
-        return () => this.fetchFlowCollectionStart('FLOW-SEQUENCE-START');
-      case ch('{'):
-        return () => this.fetchFlowCollectionStart('FLOW-MAPPING-START');
-      case ch(']'):
-        return () => this.fetchFlowCollectionEnd('FLOW-SEQUENCE-END');
-      case ch('}'):
-        return () => this.fetchFlowCollectionEnd('FLOW-MAPPING-END');
-      case ch(','):
-        return () => this.fetchFlowEntry();
-    }
-    if (c === ch('-') && isBlankZ(next)) return () => this.fetchBlockEntry();
-    if (c === ch('?') && (this.flowLevel > 0 || isBlankZ(next))) return () => this.fetchKey();
-    if (c === ch(':') && (this.flowLevel > 0 || isBlankZ(next))) return () => this.fetchValue();
-    if (c === ch('*')) return () => this.fetchAnchor('ALIAS');
-    if (c === ch('&')) return () => this.fetchAnchor('ANCHOR');
-    if (c === ch('!')) return () => this.fetchTag();
-    if (c === ch('|') && this.flowLevel === 0) return () => this.fetchBlockScalar(true);
-    if (c === ch('>') && this.flowLevel === 0) return () => this.fetchBlockScalar(false);
-    if (c === ch("'")) return () => this.fetchFlowScalar(true);
-    if (c === ch('"')) return () => this.fetchFlowScalar(false);
-    const indicator = isBlankZ(c) || '-?:,[]{}#&*!|>\'"%@`'.includes(String.fromCodePoint(c));
-    if (
-      !indicator ||
+    if (c === ch('[')) this.fetchFlowCollectionStart('FLOW-SEQUENCE-START');
+    else if (c === ch('{')) this.fetchFlowCollectionStart('FLOW-MAPPING-START');
+    else if (c === ch(']')) this.fetchFlowCollectionEnd('FLOW-SEQUENCE-END');
+    else if (c === ch('}')) this.fetchFlowCollectionEnd('FLOW-MAPPING-END');
+    else if (c === ch(',')) this.fetchFlowEntry();
+    else if (c === ch('-') && isBlankZ(next)) this.fetchBlockEntry();
+    else if (c === ch('?') && (this.flowLevel > 0 || isBlankZ(next))) this.fetchKey();
+    else if (c === ch(':') && (this.flowLevel > 0 || isBlankZ(next))) this.fetchValue();
+    else if (c === ch('*')) this.fetchAnchor('ALIAS');
+    else if (c === ch('&')) this.fetchAnchor('ANCHOR');
+    else if (c === ch('!')) this.fetchTag();
+    else if (c === ch('|') && this.flowLevel === 0) this.fetchBlockScalar(true);
+    else if (c === ch('>') && this.flowLevel === 0) this.fetchBlockScalar(false);
+    else if (c === ch("'")) this.fetchFlowScalar(true);
+    else if (c === ch('"')) this.fetchFlowScalar(false);
+    else if (
+      !(isBlankZ(c) || notPlainStart.has(c)) ||
       (c === ch('-') && !isBlank(next)) ||
       (this.flowLevel === 0 && (c === ch('?') || c === ch(':')) && !isBlankZ(next))
     ) {
-      return () => this.fetchPlainScalar();
+      this.fetchPlainScalar();
+    } else {
+      this.error('while scanning for the next token', this.here(), 'found character that cannot start any token');
     }
-    return undefined;
   }
 
   // --- simple keys, indentation, flow levels ---
@@ -909,7 +910,7 @@ export class Scanner {
     }
     const end = this.here();
     const c = this.c();
-    if (s.length === 0 || !(isBlankZ(c) || '?:,]}%@`'.includes(String.fromCodePoint(c)))) {
+    if (s.length === 0 || !(isBlankZ(c) || anchorEnd.has(c))) {
       this.error(
         type === 'ANCHOR' ? 'while scanning an anchor' : 'while scanning an alias',
         start,
@@ -978,7 +979,7 @@ export class Scanner {
     this.need(1);
     for (;;) {
       const c = this.c();
-      if (!(isAlpha(c) || ";/?:@&=+$,.!~*'()[]%".includes(String.fromCodePoint(c)))) break;
+      if (!(isAlpha(c) || uriChars.has(c))) break;
       if (c === ch('%')) this.scanUriEscapes(directive, start, bytes);
       else {
         for (const b of new TextEncoder().encode(String.fromCodePoint(c))) bytes.push(b);
