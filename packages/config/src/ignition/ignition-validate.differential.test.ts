@@ -2,8 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ignitionValidateOutput } from './ignition-validate-output.js';
+import type { IgnitionVersion } from './ignition-version.js';
 import { type IgnitionParse, parseIgnition } from './parse-ignition.js';
 
 // Differential suite: every fixture through Debian's ignition-validate (Ignition 2.14) and through us, printed the
@@ -66,3 +68,283 @@ describe.skipIf(!existsSync(IGNITION_VALIDATE))('ignition-validate (Ignition 2.1
     expect(mirrored.stderr).toBe(reference.stderr);
   });
 });
+
+// Random configs built from values each rule cares about (good and bad paths, URLs, modes, unit contents...), so
+// the comparison reaches combinations the corpus does not.
+const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
+const paths = fc.constantFrom(
+  '/a',
+  '/a/b',
+  '/etc/x',
+  'rel',
+  '',
+  '/a/../b',
+  '/a/',
+  '/d',
+  '/etc/systemd/system/a.service',
+);
+const urls = fc.constantFrom(
+  'data:,x',
+  'data:text/plain;base64,eA==',
+  'data:;base64,eA',
+  'data:text/plain',
+  'data:,%zz',
+  'http://e/x',
+  'https://e/x?y=1#f',
+  'tftp://e/x',
+  's3://b/k?versionId=',
+  's3://b/k?versionId=1',
+  'gs://b/o',
+  'arn:aws:s3:::b/k',
+  'arn:aws:sns:::b/k',
+  'ftp://e/x',
+  'http://[::1',
+  'http://e:port/',
+  '',
+  '%41',
+  'data:,a b',
+  'HTTPS://E/X',
+);
+const contents = fc.constantFrom(
+  '[Unit]\nDescription=x\n',
+  '[Install]\nWantedBy=multi-user.target\n',
+  '[Unit]\nFoo',
+  '[Unit',
+  '[Unit] x\n',
+  '# c\n[Service]\nA=b \\\n c\n[Install]\nX=y',
+  '',
+  'A=b\n',
+);
+const modes = fc.constantFrom(420, 493, 4095, 4096, -1, 2541, 511);
+const hashes = fc.constantFrom(`sha512-${'a'.repeat(128)}`, `sha256-${'b'.repeat(64)}`, 'sha512-x', 'md5-x', 'sha512');
+
+function arbRandomConfig(version: IgnitionVersion): fc.Arbitrary<object> {
+  const atLeast = (min: IgnitionVersion) => version >= min;
+  const resource = fc.record(
+    {
+      source: opt(urls),
+      compression: opt(fc.constantFrom('gzip', '', 'xz')),
+      verification: opt(fc.record({ hash: opt(hashes) }, { requiredKeys: [] })),
+      ...(atLeast('3.1.0')
+        ? {
+            httpHeaders: opt(
+              fc.array(
+                fc.record(
+                  { name: fc.constantFrom('A', ''), value: opt(fc.constantFrom('1', '')) },
+                  { requiredKeys: ['name'] },
+                ),
+                { maxLength: 2 },
+              ),
+            ),
+          }
+        : {}),
+    },
+    { requiredKeys: [] },
+  );
+  const owner = fc.record(
+    { id: opt(fc.constantFrom(0, 7)), name: opt(fc.constantFrom('core', '')) },
+    { requiredKeys: [] },
+  );
+  const node = { path: paths, overwrite: opt(fc.boolean()), user: opt(owner), group: opt(owner) };
+  const file = fc.record(
+    { ...node, mode: opt(modes), contents: opt(resource), append: opt(fc.array(resource, { maxLength: 2 })) },
+    { requiredKeys: ['path'] },
+  );
+  const directory = fc.record({ ...node, mode: opt(modes) }, { requiredKeys: ['path'] });
+  const link = fc.record(
+    { ...node, target: opt(fc.constantFrom('/t', 'rel', '/d', '')), hard: opt(fc.boolean()) },
+    { requiredKeys: atLeast('3.3.0') ? ['path'] : ['path', 'target'] },
+  );
+  const partition = fc.record(
+    {
+      number: opt(fc.constantFrom(0, 1, 2)),
+      label: opt(fc.constantFrom('root', 'a:b', 'x'.repeat(37))),
+      startMiB: opt(fc.constantFrom(0, 1, 100)),
+      sizeMiB: opt(fc.constantFrom(0, 50, 200)),
+      shouldExist: opt(fc.boolean()),
+      typeGuid: opt(fc.constantFrom('0FC63DAF-8483-4772-8E79-3D69D8477DE4', 'bad', '')),
+    },
+    { requiredKeys: [] },
+  );
+  const disk = fc.record(
+    {
+      device: fc.constantFrom('/dev/a', '/dev/b', '', 'rel'),
+      wipeTable: opt(fc.boolean()),
+      partitions: opt(fc.array(partition, { maxLength: 3 })),
+    },
+    { requiredKeys: ['device'] },
+  );
+  const formats = fc.constantFrom('ext4', 'xfs', 'vfat', 'swap', 'btrfs', 'none', 'ntfs', '');
+  const filesystem = fc.record(
+    {
+      device: fc.constantFrom('/dev/a', '/dev/b', 'rel'),
+      format: opt(formats),
+      label: opt(fc.constantFrom('short', 'x'.repeat(13), 'x'.repeat(17))),
+      path: opt(paths),
+      wipeFilesystem: opt(fc.boolean()),
+      options: opt(fc.array(fc.constantFrom('-a'), { maxLength: 2 })),
+    },
+    { requiredKeys: ['device'] },
+  );
+  const raidLevel = fc.constantFrom('raid1', 'raid0', 'linear', 'raid7', '');
+  const raid = fc.record(
+    {
+      name: fc.constantFrom('md0', 'md1'),
+      level: atLeast('3.3.0') ? opt(raidLevel) : raidLevel,
+      devices: fc.array(fc.constantFrom('/dev/a', 'rel'), { maxLength: 2 }),
+      spares: opt(fc.constantFrom(0, 1)),
+    },
+    { requiredKeys: atLeast('3.3.0') ? ['name'] : ['name', 'level', 'devices'] },
+  );
+  const unit = fc.record(
+    {
+      name: fc.constantFrom('a.service', 'b.timer', 'c.conf', 'a@.service', 'a@x.service'),
+      enabled: opt(fc.boolean()),
+      mask: opt(fc.boolean()),
+      contents: opt(contents),
+      dropins: opt(
+        fc.array(
+          fc.record({ name: fc.constantFrom('a.conf', 'b.txt'), contents: opt(contents) }, { requiredKeys: ['name'] }),
+          { maxLength: 2 },
+        ),
+      ),
+    },
+    { requiredKeys: ['name'] },
+  );
+  const user = fc.record(
+    {
+      name: fc.constantFrom('core', 'app'),
+      sshAuthorizedKeys: opt(fc.array(fc.constantFrom('k1', 'k2'), { maxLength: 2 })),
+    },
+    { requiredKeys: ['name'] },
+  );
+  const luks = fc.record(
+    {
+      name: fc.constantFrom('r', 'a/b'),
+      device: opt(fc.constantFrom('/dev/a', 'rel', '')),
+      label: opt(fc.constantFrom('l', 'x'.repeat(48))),
+      keyFile: opt(resource),
+      clevis: opt(
+        fc.record(
+          {
+            tpm2: opt(fc.boolean()),
+            threshold: opt(fc.constantFrom(0, 1)),
+            tang: opt(
+              fc.array(
+                fc.record(
+                  { url: fc.constantFrom('http://t', 'ftp://t', ''), thumbprint: opt(fc.constantFrom('x', '')) },
+                  { requiredKeys: ['url'] },
+                ),
+                { maxLength: 2 },
+              ),
+            ),
+            custom: opt(
+              atLeast('3.3.0')
+                ? fc.record(
+                    {
+                      pin: opt(fc.constantFrom('tpm2', 'bad', '')),
+                      config: opt(fc.constantFrom('{}', '')),
+                      needsNetwork: opt(fc.boolean()),
+                    },
+                    { requiredKeys: [] },
+                  )
+                : fc.record({
+                    pin: fc.constantFrom('tpm2', 'bad', ''),
+                    config: fc.constantFrom('{}', ''),
+                    needsNetwork: opt(fc.boolean()),
+                  }),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+      ),
+    },
+    { requiredKeys: ['name'] },
+  );
+  const storage = fc.record(
+    {
+      files: opt(fc.array(file, { maxLength: 3 })),
+      directories: opt(fc.array(directory, { maxLength: 2 })),
+      links: opt(fc.array(link, { maxLength: 2 })),
+      disks: opt(fc.array(disk, { maxLength: 2 })),
+      filesystems: opt(fc.array(filesystem, { maxLength: 2 })),
+      raid: opt(fc.array(raid, { maxLength: 2 })),
+      ...(atLeast('3.2.0') ? { luks: opt(fc.array(luks, { maxLength: 2 })) } : {}),
+    },
+    { requiredKeys: [] },
+  );
+  const ignition = fc.record(
+    {
+      config: opt(
+        fc.record({ merge: opt(fc.array(resource, { maxLength: 2 })), replace: opt(resource) }, { requiredKeys: [] }),
+      ),
+      ...(atLeast('3.1.0')
+        ? {
+            proxy: opt(
+              fc.record(
+                {
+                  httpProxy: opt(fc.constantFrom('http://p', 'socks://p', 'https://p')),
+                  httpsProxy: opt(fc.constantFrom('http://p', 'https://p', '%zz')),
+                  noProxy: opt(fc.array(fc.constantFrom('a', 'b'), { maxLength: 2 })),
+                },
+                { requiredKeys: [] },
+              ),
+            ),
+          }
+        : {}),
+    },
+    { requiredKeys: [] },
+  );
+  return (
+    fc
+      .record(
+        {
+          ignition,
+          storage: opt(storage),
+          systemd: opt(fc.record({ units: opt(fc.array(unit, { maxLength: 3 })) }, { requiredKeys: [] })),
+          passwd: opt(fc.record({ users: opt(fc.array(user, { maxLength: 2 })) }, { requiredKeys: [] })),
+          ...(atLeast('3.3.0')
+            ? {
+                kernelArguments: opt(
+                  fc.record(
+                    {
+                      shouldExist: opt(fc.array(fc.constantFrom('a', 'b'), { maxLength: 2 })),
+                      shouldNotExist: opt(fc.array(fc.constantFrom('a', 'c'), { maxLength: 2 })),
+                    },
+                    { requiredKeys: [] },
+                  ),
+                ),
+              }
+            : {}),
+        },
+        { requiredKeys: ['ignition'] },
+      )
+      // `ignition` last and its version last in it, so renaming 3.4.0 for 2.14 moves no position it reports.
+      .map(({ ignition: section, ...rest }) =>
+        JSON.parse(JSON.stringify({ ...rest, ignition: { ...section, version } })),
+      )
+  );
+}
+
+describe.skipIf(!existsSync(IGNITION_VALIDATE))(
+  'random configs validate as in ignition-validate (Ignition 2.14)',
+  () => {
+    it('prints the same reports and exits the same way', () => {
+      const versions: IgnitionVersion[] = ['3.0.0', '3.1.0', '3.2.0', '3.3.0', '3.4.0'];
+      fc.assert(
+        fc.property(fc.constantFrom(...versions).chain(arbRandomConfig), fc.boolean(), (config, pretty) => {
+          const source = JSON.stringify(config, null, pretty ? 2 : undefined);
+          const ours = parseIgnition(source);
+          const reference = runReference(
+            ours.version === '3.4.0' ? source.replace(/("version"\s*:\s*")3\.4\.0"/, '$13.4.0-experimental"') : source,
+          );
+          const mirrored = ignitionValidateOutput(as2_14(ours));
+          expect(normalize(mirrored.stdout)).toEqual(normalize(reference.stdout));
+          expect(mirrored.exitCode).toBe(reference.exitCode);
+          expect(mirrored.stderr).toBe(reference.stderr);
+        }),
+        { numRuns: 200 },
+      );
+    });
+  },
+);
