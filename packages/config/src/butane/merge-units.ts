@@ -113,10 +113,19 @@ function mergeStruct(
           rp,
           transcript,
         );
+        // Ignition transcribes a node both sides contribute to from both sides (coreos/ignition#1173), so the
+        // merged struct keeps a translation: the child's when it has one.
+        transcript.push({ side: 'parent', from: pp, to: rp }, { side: 'child', from: cp, to: rp });
         break;
-      case 'slice':
-        result[f.key] = mergeList(f.type.elem, (p ?? []) as unknown[], pp, (c ?? []) as unknown[], cp, rp, transcript);
+      case 'slice': {
+        const ps = (p ?? []) as unknown[];
+        const cs = (c ?? []) as unknown[];
+        result[f.key] = mergeList(f.type.elem, ps, pp, cs, cp, rp, transcript);
+        if (ps.length + cs.length > 0) {
+          transcript.push({ side: 'parent', from: pp, to: rp }, { side: 'child', from: cp, to: rp });
+        }
         break;
+      }
       default:
         result[f.key] = c;
         transcribe('child', cp, rp, f.type, c, transcript);
@@ -159,6 +168,10 @@ function mergeList(
           transcript,
         ),
       );
+      transcript.push(
+        { side: 'parent', from: [...parentPath, i], to: rp },
+        { side: 'child', from: [...childPath, j], to: rp },
+      );
     } else {
       result.push(child[j]);
       transcribe('child', [...childPath, j], rp, elem, child[j], transcript);
@@ -200,6 +213,7 @@ function transcribe(
       ((value ?? []) as unknown[]).forEach((item, i) => {
         any = transcribe(side, [...from, i], [...to, i], type.elem, item, transcript) || any;
       });
+      if (any) transcript.push({ side, from, to });
       return any;
     }
     default:

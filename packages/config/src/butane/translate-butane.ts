@@ -13,7 +13,7 @@ import { invalidGeneratedConfig, invalidSourceConfig, unknownVersionMessage } fr
 import type { FilesDir } from './files-dir.js';
 import { snake } from './ignition-shape.js';
 import { type butaneV0_4, type butaneV0_5, supportedVersions } from './spec.js';
-import { type IgnitionValue, translateConfig } from './translate.js';
+import { type DataUrlMaker, type IgnitionValue, translateConfig } from './translate.js';
 import type { TranslationSet } from './translation-set.js';
 import { butaneReport, type MergedConfigValidator, validateButane } from './validate.js';
 
@@ -140,14 +140,7 @@ function translateDecoded(
 
   const translated = translateConfig(target.spec, value, {
     ignitionVersion: target.ignitionVersion,
-    makeDataUrl: (contents, o) => {
-      const made = makeDataUrl(contents, o);
-      // Butane records no translation (and changes nothing) when the user compressed the contents.
-      return {
-        url: made.url,
-        compression: o.compression !== undefined && o.compression !== '' ? undefined : made.compression,
-      };
-    },
+    makeDataUrl: butaneDataUrl,
     filesDir: options.filesDir,
   });
   reports.push(...place(translated.reports));
@@ -166,6 +159,38 @@ function translateDecoded(
   }
   const json = `${marshalGo(config, IGNITION_SPECS[target.ignitionVersion], { pretty: options.pretty === true })}\n`;
   return { config, json, reports };
+}
+
+/** Butane's `MakeDataURL` as its translators call it: no compression value comes back when the user set one. */
+const butaneDataUrl: DataUrlMaker = (contents, o) => {
+  const made = makeDataUrl(contents, o);
+  // Butane records no translation (and changes nothing) when the user compressed the contents.
+  return {
+    url: made.url,
+    compression: o.compression !== undefined && o.compression !== '' ? undefined : made.compression,
+  };
+};
+
+/**
+ * Butane's `ToIgn3_xUnvalidated`: decodes the YAML and translates it without checking either side, returning the
+ * translation set as well; reports keep Butane's paths and carry no position. For tests and tools that need to see
+ * what Butane's translators produce before validation.
+ */
+export function translateButaneUnvalidated(
+  source: string,
+  options: { filesDir?: FilesDir } = {},
+): { config: IgnitionValue | undefined; translations: TranslationSet; reports: Report[] } | undefined {
+  const head = decodeYaml(source, commonFields);
+  const target = supportedVersions.find((s) => s.variant === head.value?.variant && s.version === head.value?.version);
+  if (target === undefined) return undefined;
+  const decoded = decodeYaml(source, target.spec);
+  if (decoded.value === undefined) return undefined;
+  const translated = translateConfig(target.spec, decoded.value as unknown as Record<string, unknown>, {
+    ignitionVersion: target.ignitionVersion,
+    makeDataUrl: butaneDataUrl,
+    filesDir: options.filesDir,
+  });
+  return translated;
 }
 
 function failed(reports: readonly Report[], error: string, prefix = 'Error translating config: '): ButaneResult {

@@ -1,4 +1,5 @@
 import type { ConfigPath, Report } from '../report.js';
+import { isNilSlice, markNonNil } from '../schema/go-value.js';
 import type { GoStruct, GoType } from '../schema/model.js';
 import { butaneMessages } from './errors.js';
 import { type FilesDir, readLocalFile } from './files-dir.js';
@@ -71,21 +72,66 @@ export function translateConfig(
   return { config: fatal ? undefined : out, translations: ctx.ts, reports: ctx.reports };
 }
 
+// Butane's translator (translate/translate.go): a primitive always gets a translation, a nil pointer or nil slice
+// none, a non-nil slice one after its items, a struct one when it is non-zero or, for the types with a custom
+// translator, when that translator recorded anything. Later entries for the same output path win, so the order here
+// follows Butane's.
 function translateValue(type: GoType, value: unknown, from: ConfigPath, to: ConfigPath, ctx: Context): unknown {
   switch (type.kind) {
     case 'pointer':
       return value === undefined || value === null ? undefined : translateValue(type.elem, value, from, to, ctx);
     case 'slice': {
-      const items = Array.isArray(value) ? value : [];
-      const result = items.map((item, i) => translateValue(type.elem, item, [...from, i], [...to, i], ctx));
-      if (items.length > 0) ctx.ts.add(from, to);
+      if (!Array.isArray(value) || isNilSlice(value)) return [];
+      const result = markNonNil(value.map((item, i) => translateValue(type.elem, item, [...from, i], [...to, i], ctx)));
+      ctx.ts.add(from, to);
       return result;
     }
-    case 'struct':
-      return translateStruct(type, (value ?? {}) as Record<string, unknown>, from, to, ctx);
+    case 'struct': {
+      const before = ctx.ts.additions;
+      const record = (value ?? {}) as Record<string, unknown>;
+      const out = translateStruct(type, record, from, to, ctx);
+      const custom = hasCustomTranslator(type);
+      if (custom ? ctx.ts.additions > before : !isZeroValue(type, record)) ctx.ts.add(from, to);
+      return out;
+    }
     default:
       ctx.ts.add(from, to);
       return value;
+  }
+}
+
+// The types Butane translates with a function of its own (base/v0_4 and v0_5 translate.go); PasswdUser, Unit and
+// Dropin only in v0_5, which is when they gained their local-file fields.
+function hasCustomTranslator(type: GoStruct): boolean {
+  switch (type.name) {
+    case 'Ignition':
+    case 'File':
+    case 'Directory':
+    case 'Link':
+    case 'Resource':
+      return true;
+    case 'PasswdUser':
+    case 'Unit':
+    case 'Dropin':
+      return type.fields.some((f) => f.key === 'ssh_authorized_keys_local' || f.key === 'contents_local');
+    default:
+      return false;
+  }
+}
+
+/** Go's `reflect.Value.IsZero` over a decoded Butane value. */
+function isZeroValue(type: GoType, value: unknown): boolean {
+  switch (type.kind) {
+    case 'pointer':
+      return value === undefined || value === null;
+    case 'slice':
+      return !Array.isArray(value) || isNilSlice(value);
+    case 'struct': {
+      const record = (value ?? {}) as Record<string, unknown>;
+      return type.fields.every((f) => isZeroValue(f.type, record[f.key]));
+    }
+    default:
+      return value === undefined || value === '' || value === 0 || value === false;
   }
 }
 

@@ -12,8 +12,11 @@ export interface Translation {
  */
 export class TranslationSet {
   readonly entries = new Map<string, Translation>();
+  /** How many translations were added so far (Butane notes whether a custom translator recorded any). */
+  additions = 0;
 
   add(from: ConfigPath, to: ConfigPath): void {
+    this.additions++;
     this.entries.set(formatPath(to), { from: [...from], to: [...to] });
   }
 

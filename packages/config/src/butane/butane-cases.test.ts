@@ -1,0 +1,191 @@
+/**
+ * Butane's own test cases, ported as data (packages/config/test/fixtures/butane/cases/*.yaml), run through our
+ * translation. Each case names the Go test it comes from; inputs are Butane YAML, expected outputs are Ignition JSON
+ * (or the config value before validation) and reports in vcontext's raw form.
+ *
+ * Butane behaviours verified against its source (coreos/butane, newest stored commits) and where:
+ * - Order of checks (config/util/util.go TranslateBytes and Translate): YAML decode; unused keys (warnings, positioned);
+ *   source validation (vcontext `validate.Validate(cfg, "yaml")`, parents before children, Go field order); the
+ *   translation (custom translators, then mount units, then trees); the variant's field filters (flatcar: clevis);
+ *   `ValidateDups`; Ignition's `validate.Validate`. Each stage stops on an error; warnings accumulate. Every report
+ *   is then positioned by `Correlate` at the deepest YAML node its path reaches.
+ * - A report about the generated config goes back through the translation set, or, when a path has no translation,
+ *   to its snake_case spelling (config/util TranslateReportPaths).
+ * - Resources (base/v0_5/translate.go translateResource): `local` is read first and then `inline`; data URLs come from
+ *   MakeDataURL (base/util/url.go); a user-set compression is kept and gets no translation from inline/local.
+ * - `ssh_authorized_keys_local` (1.1.0 only): the list maps to `sshAuthorizedKeys`, each non-empty line of each file
+ *   (split on \r?\n) to one key; a missing files dir is one error at the list; unreadable files error per index.
+ * - `contents_local` (1.1.0 only, units and drop-ins): read when non-empty; empty files give empty contents.
+ * - Trees (processTrees/walkTree): os.Stat of the root (so a symlinked root is accepted as a directory), then
+ *   filepath.Walk, which lstat's the root and so makes a single link when the root is a symlink; entries in lexical
+ *   order; mode 0755 if any execute bit; declared files/links without contents/target are filled in; anything else at
+ *   the path is `NODE_EXISTS` at the tree.
+ * - Mount units (addMountUnits): rendered by template, merged as a parent config under the user's config, so a user
+ *   unit of the same name overrides field by field and the generated units come first.
+ * - Files-dir reads (base/util/file.go ReadLocalFile): no files dir is an error; a path that leaves the directory
+ *   (after Join and Abs) is an error; otherwise os.ReadFile's error text.
+ * - The flatcar variant (config/flatcar/v1_0, v1_1 translate.go) forbids only `storage.luks.clevis`.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { IGNITION_SPECS } from '../ignition/ignition-version.js';
+import { type ConfigPath, formatPath, type Report } from '../report.js';
+import { marshalGo } from '../schema/marshal-go.js';
+import type { GoType } from '../schema/model.js';
+import { type MemoryNode, memoryFilesDir } from './files-dir.js';
+import { formatReportRaw } from './format-report.js';
+import { translateButane, translateButaneUnvalidated } from './translate-butane.js';
+
+type FileSpec =
+  | string
+  | { base64: string }
+  | { symlink: string }
+  | { dir: true }
+  | { executable: string }
+  | { other: true };
+
+interface Case {
+  /** The Go test (file, function and case) this case ports. */
+  readonly go: string;
+  /** Butane versions to run under (default both). */
+  readonly versions?: readonly ('1.0.0' | '1.1.0')[];
+  /** The files directory, keyed by slash path; absent means no `--files-dir`. */
+  readonly files?: Readonly<Record<string, FileSpec>>;
+  /** `unvalidated`: Butane's ToIgn3_xUnvalidated (translation only); `full`: the whole of `butane` (default). */
+  readonly stage?: 'unvalidated' | 'full';
+  /** The config below `variant` and `version`. */
+  readonly yaml: string;
+  /** The expected Ignition config; `ignition.version` is filled in. */
+  readonly output?: Record<string, unknown>;
+  /** The exact stdout (compact), with `$VERSION` for the Ignition version. */
+  readonly json?: string;
+  /** Reports in vcontext's raw form; `%FilesDir%` is the files directory. */
+  readonly reports?: readonly string[];
+  /** The error line Butane's CLI prints, when it fails. */
+  readonly error?: string;
+  /** Non-identity translations that must exist (`$.from -> $.to`), as Butane's VerifyTranslations checks. */
+  readonly translations?: readonly string[];
+  /** Under this output path, every other translation must be the identity. */
+  readonly identityUnder?: string;
+  /** Check that every non-zero output path has a translation (Butane's DebugVerifyCoverage); default true. */
+  readonly coverage?: boolean;
+}
+
+const fixtures = fileURLToPath(new URL('../../test/fixtures/butane/cases/', import.meta.url));
+const ignitionVersionOf = { '1.0.0': '3.3.0', '1.1.0': '3.4.0' } as const;
+
+function filesDirOf(files: Case['files']) {
+  if (files === undefined) return undefined;
+  const nodes: Record<string, MemoryNode> = {};
+  for (const [key, spec] of Object.entries(files)) {
+    if (typeof spec === 'string') nodes[key] = spec;
+    else if ('base64' in spec) nodes[key] = Uint8Array.from(Buffer.from(spec.base64, 'base64'));
+    else if ('executable' in spec) nodes[key] = { contents: spec.executable, executable: true };
+    else nodes[key] = spec;
+  }
+  return memoryFilesDir(nodes, { path: '%FilesDir%' });
+}
+
+const raw = (r: Report, positioned: boolean) =>
+  formatReportRaw(positioned ? r : { severity: r.severity, code: r.code, message: r.message, path: r.path });
+
+/** Butane's getAllPaths(v, "json", false): every path to a non-zero value. */
+function nonZeroPaths(type: GoType, value: unknown, prefix: ConfigPath, out: string[]): void {
+  switch (type.kind) {
+    case 'pointer':
+      if (value !== undefined && value !== null) nonZeroPaths(type.elem, value, prefix, out);
+      return;
+    case 'slice':
+      (Array.isArray(value) ? value : []).forEach((item, i) => {
+        nonZeroPaths(type.elem, item, [...prefix, i], out);
+        out.push(formatPath([...prefix, i]));
+      });
+      return;
+    case 'struct': {
+      const record = (value ?? {}) as Record<string, unknown>;
+      for (const f of type.fields) {
+        const v = record[f.key];
+        if (isZero(f.type, v)) continue;
+        nonZeroPaths(f.type, v, [...prefix, f.key], out);
+        out.push(formatPath([...prefix, f.key]));
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function isZero(type: GoType, value: unknown): boolean {
+  switch (type.kind) {
+    case 'pointer':
+      return value === undefined || value === null;
+    case 'slice':
+      return !Array.isArray(value) || value.length === 0;
+    case 'struct':
+      return type.fields.every((f) => isZero(f.type, (value as Record<string, unknown> | undefined)?.[f.key]));
+    default:
+      return value === '' || value === 0 || value === false || value === undefined;
+  }
+}
+
+function withVersion(output: Record<string, unknown>, version: string): Record<string, unknown> {
+  const ignition = (output.ignition ?? {}) as Record<string, unknown>;
+  return { ...output, ignition: { ...ignition, version } };
+}
+
+for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.yaml'))) {
+  const cases = parse(readFileSync(`${fixtures}${file}`, 'utf8')) as Case[];
+  describe(`Butane test cases: ${file}`, () => {
+    for (const c of cases) {
+      for (const version of c.versions ?? (['1.0.0', '1.1.0'] as const)) {
+        const ignitionVersion = ignitionVersionOf[version];
+        const source = `variant: flatcar\nversion: ${version}\n${c.yaml ?? ''}`;
+        const filesDir = filesDirOf(c.files);
+        const spec = IGNITION_SPECS[ignitionVersion];
+        it(`${c.go} (${version})`, () => {
+          if (c.stage === 'unvalidated') {
+            const result = translateButaneUnvalidated(source, filesDir === undefined ? {} : { filesDir });
+            expect(result).toBeDefined();
+            const { config, translations, reports } = result!;
+            expect(reports.map((r) => raw(r, false))).toEqual(c.reports ?? []);
+            if (c.output !== undefined) {
+              expect(config).toBeDefined();
+              const actual = JSON.parse(marshalGo(config, spec, { pretty: false })) as unknown;
+              expect(actual).toEqual(withVersion(c.output, ignitionVersion));
+              if (c.coverage !== false) {
+                const paths: string[] = [];
+                nonZeroPaths(spec, config, [], paths);
+                expect(paths.filter((p) => !translations.entries.has(p))).toEqual([]);
+              }
+            }
+            for (const t of c.translations ?? []) {
+              const [from, to] = t.split(' -> ') as [string, string];
+              expect(translations.entries.has(to), `translation to ${to}`).toBe(true);
+              expect(formatPath(translations.entries.get(to)!.from), `source of ${to}`).toBe(from);
+            }
+            if (c.identityUnder !== undefined) {
+              const listed = new Set((c.translations ?? []).map((t) => t.split(' -> ')[1]));
+              const prefix = c.identityUnder;
+              const odd = [...translations.entries.values()]
+                .map((t) => [formatPath(t.from), formatPath(t.to)] as const)
+                .filter(([from, to]) => (to === prefix || to.startsWith(`${prefix}.`)) && !listed.has(to))
+                .filter(([from, to]) => from !== to);
+              expect(odd).toEqual([]);
+            }
+            return;
+          }
+          const result = translateButane(source, filesDir === undefined ? {} : { filesDir });
+          expect(result.reports.map((r) => raw(r, true))).toEqual(c.reports ?? []);
+          expect(result.error).toBe(c.error);
+          if (c.json !== undefined) expect(result.json).toBe(`${c.json.replaceAll('$VERSION', ignitionVersion)}\n`);
+          if (c.output !== undefined) {
+            expect(JSON.parse(result.json ?? 'null')).toEqual(withVersion(c.output, ignitionVersion));
+          }
+        });
+      }
+    }
+  });
+}
