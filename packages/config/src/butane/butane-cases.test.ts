@@ -171,7 +171,7 @@ for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.yaml'))) {
               const prefix = c.identityUnder;
               const odd = [...translations.entries.values()]
                 .map((t) => [formatPath(t.from), formatPath(t.to)] as const)
-                .filter(([from, to]) => (to === prefix || to.startsWith(`${prefix}.`)) && !listed.has(to))
+                .filter(([, to]) => (to === prefix || to.startsWith(`${prefix}.`)) && !listed.has(to))
                 .filter(([from, to]) => from !== to);
               expect(odd).toEqual([]);
             }
