@@ -1,1 +1,27 @@
-export {};
+export { type ApplyOptions, type ApplyResult, apply, type FileContents } from './apply.js';
+export { type ApplyContext, type Clock, systemClock, toLatest } from './context.js';
+export {
+  type FetchSettings,
+  fetchResource,
+  type HttpHeader,
+  type ProxySettings,
+  proxyFor,
+  type ResourceFetcher,
+  type ResourceRequest,
+  verifyHash,
+} from './fetch-resource.js';
+export { authorizedKeysText, groupCommand, userCommand } from './passwd.js';
+export { type GroupEntry, lookupGroup, lookupUser, type PasswdEntry } from './passwd-db.js';
+export { ioError, ProvisionError, type ProvisionErrorCode } from './provision-error.js';
+export { parseConfigText, renderConfig } from './render-config.js';
+export { RESULT_FILE_PATH, writeResultFile } from './result-file.js';
+export { cleanPath, depth, type ResolveOptions, resolveInRoot } from './root-path.js';
+export { type Runner, type RunOptions, type RunResult, run, ToolError } from './run.js';
+export { createUnits, PRESET_PATH } from './units.js';
+export {
+  DEFAULT_DIRECTORY_MODE,
+  DEFAULT_FILE_MODE,
+  type FileAttributes,
+  mkdirs,
+  writeFileAtomic,
+} from './write-file.js';
