@@ -22,6 +22,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'Merge child Ignition configs into a parent, as Ignition does',
     load: () => import('./commands/ignition-merge.js'),
   },
+  disk: {
+    summary: 'GPT disks and the A/B USR slots: create, show, set, boot (as cgpt and gptprio)',
+    load: () => import('./commands/disk.js'),
+  },
 };
 
 function help(): string {
