@@ -1618,8 +1618,9 @@ export class KyselyStore implements Store {
     const { limit, offset } = pagination(query);
     const now = this.now();
     const start = query.start ?? new Date(now.getTime() - 3 * DAY);
-    const end = query.end ?? now;
-    let filtered = this.activityQuery().where('a.created_ts', '>=', start).where('a.created_ts', '<', end);
+    let filtered = this.activityQuery().where('a.created_ts', '>=', start);
+    // Without an end, nothing is cut: an entry written in this same millisecond belongs to "now" too.
+    if (query.end !== undefined) filtered = filtered.where('a.created_ts', '<', query.end);
     if (query.appId !== undefined) filtered = filtered.where('a.application_id', '=', query.appId);
     if (query.groupId !== undefined) filtered = filtered.where('a.group_id', '=', query.groupId);
     if (query.channelId !== undefined) filtered = filtered.where('a.channel_id', '=', query.channelId);

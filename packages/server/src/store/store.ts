@@ -137,7 +137,7 @@ export interface InstanceQuery extends PageQuery {
   readonly duration?: Duration;
 }
 
-/** Parameters of the activity feed; `start` defaults to three days ago and `end` to now. */
+/** Parameters of the activity feed; `start` defaults to three days ago; no `end` means up to now. */
 export interface ActivityQuery extends PageQuery {
   readonly appId?: string;
   readonly groupId?: string;
