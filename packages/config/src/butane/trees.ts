@@ -67,7 +67,7 @@ export function processTrees(storage: Record<string, unknown>, out: Record<strin
 
     const visit = (rel: string, entry: FilesDirEntry) => {
       const destPath = cleanJoin(destBase, rel);
-      const srcRel = base === '.' ? rel : `${base}/${rel}`;
+      const srcRel = rel === '.' ? base : base === '.' ? rel : `${base}/${rel}`;
       if (entry.kind === 'file') {
         let i = fileMap.get(destPath);
         let file: Node;
@@ -129,8 +129,21 @@ export function processTrees(storage: Record<string, unknown>, out: Record<strin
         error('TREE_FILE_TYPE', butaneMessages.TREE_FILE_TYPE);
       }
     };
-    walk(filesDir, base, '', visit);
+    // filepath.Walk lstat's its root: a root that is a symlink (to a directory, or os.Stat would have refused it)
+    // becomes one link at the tree's path instead of being walked.
+    const rootEntry = lstatOf(filesDir, base);
+    if (rootEntry?.kind === 'symlink') visit('.', rootEntry);
+    else walk(filesDir, base, '', visit);
   }
+}
+
+/** The node at a path without following a final symlink, as `os.Lstat` sees it. */
+function lstatOf(filesDir: FilesDir, rel: string): FilesDirEntry | undefined {
+  if (rel === '.') return filesDir.stat('.');
+  const slash = rel.lastIndexOf('/');
+  const parent = slash < 0 ? '.' : rel.slice(0, slash);
+  const name = rel.slice(slash + 1);
+  return filesDir.list(parent)?.find((e) => e.name === name);
 }
 
 /** Go's `filepath.Walk` below the root: entries sorted by name (byte order), directories before their contents. */
