@@ -32,11 +32,14 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { IGNITION_SPECS } from '../ignition/ignition-version.js';
 import { type ConfigPath, formatPath, type Report } from '../report.js';
+import { decodeYaml } from '../schema/decode-yaml.js';
 import { marshalGo } from '../schema/marshal-go.js';
 import type { GoType } from '../schema/model.js';
 import { type MemoryNode, memoryFilesDir } from './files-dir.js';
 import { formatReportRaw } from './format-report.js';
+import { supportedVersions } from './spec.js';
 import { translateButane, translateButaneUnvalidated } from './translate-butane.js';
+import { validateButane } from './validate.js';
 
 type FileSpec =
   | string
@@ -53,8 +56,11 @@ interface Case {
   readonly versions?: readonly ('1.0.0' | '1.1.0')[];
   /** The files directory, keyed by slash path; absent means no `--files-dir`. */
   readonly files?: Readonly<Record<string, FileSpec>>;
-  /** `unvalidated`: Butane's ToIgn3_xUnvalidated (translation only); `full`: the whole of `butane` (default). */
-  readonly stage?: 'unvalidated' | 'full';
+  /**
+   * `validate`: Butane's source rules only (vcontext's Validate over the Butane structs); `unvalidated`: Butane's
+   * ToIgn3_xUnvalidated (translation only); `full`: the whole of `butane` (default).
+   */
+  readonly stage?: 'validate' | 'unvalidated' | 'full';
   /** The config below `variant` and `version`. */
   readonly yaml: string;
   /** The expected Ignition config; `ignition.version` is filled in. */
@@ -146,6 +152,14 @@ for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.yaml'))) {
         const filesDir = filesDirOf(c.files);
         const spec = IGNITION_SPECS[ignitionVersion];
         it(`${c.go} (${version})`, () => {
+          if (c.stage === 'validate') {
+            const spec = supportedVersions.find((v) => v.version === version)!.spec;
+            const decoded = decodeYaml(source, spec);
+            expect(decoded.reports).toEqual([]);
+            const reports = validateButane(spec, decoded.value);
+            expect(reports.map((r) => raw(r, false))).toEqual(c.reports ?? []);
+            return;
+          }
           if (c.stage === 'unvalidated') {
             const result = translateButaneUnvalidated(source, filesDir === undefined ? {} : { filesDir });
             expect(result).toBeDefined();
