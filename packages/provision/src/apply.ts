@@ -25,6 +25,8 @@ export interface ApplyOptions {
   readonly runner?: Runner;
   /** The boot ID recorded in the result file; read from the kernel by default. */
   readonly bootId?: string;
+  /** Recorded in the result file; false when the first boot found no config and applied an empty one. */
+  readonly userConfigProvided?: boolean;
 }
 
 /** What `apply` did. */
@@ -58,7 +60,10 @@ export async function apply(config: AnyIgnitionConfig, options: ApplyOptions): P
   await ensurePasswd(rendered, context);
   await createEntries(rendered, contents, context);
   await createUnits(rendered, context);
-  const resultFile = await writeResultFile(context, options.bootId ?? (await readBootId()));
+  const resultFile = await writeResultFile(context, {
+    bootId: options.bootId ?? (await readBootId()),
+    userConfigProvided: options.userConfigProvided ?? true,
+  });
   return { config: rendered, resultFile };
 }
 

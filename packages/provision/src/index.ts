@@ -10,6 +10,17 @@ export {
   type ResourceRequest,
   verifyHash,
 } from './fetch-resource.js';
+export {
+  CMDLINE_PATH,
+  configUrlFromCmdline,
+  FIRST_BOOT_FLAG,
+  type FirstBootOptions,
+  type FirstBootResult,
+  findConfig,
+  OEM_PATH,
+  QEMU_FW_CFG_PATH,
+  runFirstBoot,
+} from './first-boot.js';
 export { authorizedKeysText, groupCommand, userCommand } from './passwd.js';
 export { type GroupEntry, lookupGroup, lookupUser, type PasswdEntry } from './passwd-db.js';
 export { ioError, ProvisionError, type ProvisionErrorCode } from './provision-error.js';

@@ -26,12 +26,15 @@ function formatDate(date: Date): string {
  * RFC 3339 (UTC, seconds), that a user config was provided, and the previous report when the root already had one;
  * mode 0600, owned by root. Returns the host path.
  */
-export async function writeResultFile(context: ApplyContext, bootId: string): Promise<string> {
+export async function writeResultFile(
+  context: ApplyContext,
+  facts: { readonly bootId: string; readonly userConfigProvided: boolean },
+): Promise<string> {
   const path = await resolveInRoot(context.root, RESULT_FILE_PATH);
   const report: Record<string, unknown> = {
-    provisioningBootID: bootId,
+    provisioningBootID: facts.bootId,
     provisioningDate: formatDate(context.clock.now()),
-    userConfigProvided: true,
+    userConfigProvided: facts.userConfigProvided,
   };
   try {
     const previous = await readFile(path, 'utf8');
