@@ -348,3 +348,49 @@ describe.skipIf(!existsSync(IGNITION_VALIDATE))(
     });
   },
 );
+
+// The same configs broken on purpose: a value swapped for one of another JSON type, or the text cut short or
+// given a stray character, for encoding/json's error messages and the offsets they are reported at.
+const JSON_VALUES = ['1', '1.5', '-0', '1e3', 'true', 'null', '"s"', '[]', '{}', '[1]', '{"a":1}', '""'];
+
+function mutate(text: string, choice: number, where: number, what: number): string {
+  const at = where % (text.length + 1);
+  switch (choice % 3) {
+    case 0: {
+      // Replace the value after the n-th colon.
+      const colons = [...text.matchAll(/:/g)].map((m) => m.index ?? 0);
+      if (colons.length === 0) return text;
+      const start = (colons[where % colons.length] as number) + 1;
+      const rest = text.slice(start);
+      const end = rest.search(/[,}\]]/);
+      return `${text.slice(0, start)}${JSON_VALUES[what % JSON_VALUES.length]}${rest.slice(end < 0 ? rest.length : end)}`;
+    }
+    case 1:
+      return text.slice(0, at);
+    default:
+      return `${text.slice(0, at)}${['x', ',', '}', ']', '"', ':', '\\', '\u0001', ' '][what % 9]}${text.slice(at)}`;
+  }
+}
+
+describe.skipIf(!existsSync(IGNITION_VALIDATE))('broken configs fail as in ignition-validate (Ignition 2.14)', () => {
+  it('gives the same syntax and type errors at the same positions', () => {
+    const versions: IgnitionVersion[] = ['3.0.0', '3.1.0', '3.2.0', '3.3.0'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...versions).chain(arbRandomConfig),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(),
+        (config, choice, where, what) => {
+          const source = mutate(JSON.stringify(config), choice, where, what);
+          const reference = runReference(source);
+          const mirrored = ignitionValidateOutput(as2_14(parseIgnition(source)));
+          expect(normalize(mirrored.stdout)).toEqual(normalize(reference.stdout));
+          expect(mirrored.stderr).toBe(reference.stderr);
+          expect(mirrored.exitCode).toBe(reference.exitCode);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});

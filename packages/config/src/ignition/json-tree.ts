@@ -37,6 +37,7 @@ class SyntaxFailure extends Error {
 function quoteChar(c: number): string {
   if (c === 0x27) return "'\\''";
   if (c === 0x22) return "'\"'";
+  if (c === 0x5c) return "'\\\\'";
   const ch = String.fromCharCode(c);
   if (c < 0x20 || c === 0x7f) {
     const named: Record<number, string> = { 7: '\\a', 8: '\\b', 9: '\\t', 10: '\\n', 11: '\\v', 12: '\\f', 13: '\\r' };
@@ -69,8 +70,13 @@ const isHex = (c: number | undefined): boolean =>
 export function parseJsonTree(bytes: Uint8Array): { tree: JsonNode } | { error: JsonSyntaxError } {
   let pos = 0;
   // Go counts the offending byte as read: its offset is one past it.
-  const fail = (context: string): never => {
-    if (pos >= bytes.length) throw new SyntaxFailure('unexpected end of JSON input', bytes.length);
+  // At the end of the input Go's scanner steps once more on a space: where a space is wrong too (inside a literal,
+  // an escape or an unfinished number) that is the error it reports.
+  const fail = (context: string, spaceAtEnd = false): never => {
+    if (pos >= bytes.length) {
+      if (spaceAtEnd) throw new SyntaxFailure(`invalid character ' ' ${context}`, bytes.length);
+      throw new SyntaxFailure('unexpected end of JSON input', bytes.length);
+    }
     throw new SyntaxFailure(`invalid character ${quoteChar(bytes[pos] as number)} ${context}`, pos + 1);
   };
   const skipSpace = (): void => {
@@ -80,7 +86,8 @@ export function parseJsonTree(bytes: Uint8Array): { tree: JsonNode } | { error: 
     const start = pos;
     pos++;
     for (let i = 1; i < word.length; i++) {
-      if (bytes[pos] !== word.charCodeAt(i)) fail(`in literal ${word} (expecting ${quoteChar(word.charCodeAt(i))})`);
+      if (bytes[pos] !== word.charCodeAt(i))
+        fail(`in literal ${word} (expecting ${quoteChar(word.charCodeAt(i))})`, true);
       pos++;
     }
     return make(start);
@@ -114,10 +121,10 @@ export function parseJsonTree(bytes: Uint8Array): { tree: JsonNode } | { error: 
         value += simple;
         pos++;
       } else {
-        if (e !== 0x75) fail('in string escape code');
+        if (e !== 0x75) fail('in string escape code', true);
         pos++;
         for (let i = 0; i < 4; i++) {
-          if (!isHex(bytes[pos])) fail('in \\u hexadecimal character escape');
+          if (!isHex(bytes[pos])) fail('in \\u hexadecimal character escape', true);
           pos++;
         }
         value += String.fromCharCode(Number.parseInt(latin1(bytes.subarray(pos - 4, pos)), 16));
@@ -131,19 +138,19 @@ export function parseJsonTree(bytes: Uint8Array): { tree: JsonNode } | { error: 
     const start = pos;
     if (bytes[pos] === 0x2d) {
       pos++;
-      if (!isDigit(bytes[pos])) fail('in numeric literal');
+      if (!isDigit(bytes[pos])) fail('in numeric literal', true);
     }
     if (bytes[pos] === 0x30) pos++;
     else while (isDigit(bytes[pos])) pos++;
     if (bytes[pos] === 0x2e) {
       pos++;
-      if (!isDigit(bytes[pos])) fail('after decimal point in numeric literal');
+      if (!isDigit(bytes[pos])) fail('after decimal point in numeric literal', true);
       while (isDigit(bytes[pos])) pos++;
     }
     if (bytes[pos] === 0x65 || bytes[pos] === 0x45) {
       pos++;
       if (bytes[pos] === 0x2b || bytes[pos] === 0x2d) pos++;
-      if (!isDigit(bytes[pos])) fail('in exponent of numeric literal');
+      if (!isDigit(bytes[pos])) fail('in exponent of numeric literal', true);
       while (isDigit(bytes[pos])) pos++;
     }
     return { kind: 'number', start, end: pos, literal: new TextDecoder().decode(bytes.subarray(start, pos)) };
