@@ -286,6 +286,7 @@ export class KyselyStore implements Store {
           policy_office_hours: group.policy_office_hours === true || group.policy_office_hours === 1,
           paused_reason: null,
           paused_ts: null,
+          resumed_ts: null,
           created_ts: now,
         })
         .execute();
@@ -410,6 +411,7 @@ export class KyselyStore implements Store {
               canary_success_share: merged.canarySuccessShare,
               paused_reason: null,
               paused_ts: null,
+              resumed_ts: null,
               created_ts: this.now(),
             })
             .execute(),
@@ -473,7 +475,9 @@ export class KyselyStore implements Store {
         canary_success_share: merged.canarySuccessShare,
       };
       // An operator who turns updates back on also clears a pause the server made.
-      if (patch.policyUpdatesEnabled === true) Object.assign(set, { paused_reason: null, paused_ts: null });
+      if (patch.policyUpdatesEnabled === true && current.pausedAt !== null) {
+        Object.assign(set, { paused_reason: null, paused_ts: null, resumed_ts: this.now() });
+      }
       await this.uniquely(
         () =>
           trx
@@ -540,7 +544,7 @@ export class KyselyStore implements Store {
       const now = this.now();
       await trx
         .updateTable('groups')
-        .set({ policy_updates_enabled: true, paused_reason: null, paused_ts: null })
+        .set({ policy_updates_enabled: true, paused_reason: null, paused_ts: null, resumed_ts: now })
         .where('id', '=', groupId)
         .execute();
       await this.insertActivity(
@@ -939,6 +943,9 @@ export class KyselyStore implements Store {
   async registerInstance(input: RegisterInstanceInput): Promise<Instance> {
     if (!isValidVersion(input.version)) throw invalidField('version', `Not a semantic version: ${input.version}`);
     if (input.instanceId.trim() === '') throw invalidField('instance_id', 'Must not be empty');
+    // Most check-ins change nothing: answer those from a plain read, without taking the write lock.
+    const known = await this.findInstance(this.db, input.instanceId, input.appId);
+    if (known && this.registrationUnchanged(known, input, this.now())) return known;
     return this.transaction(async (trx) => {
       const group = await trx
         .selectFrom('groups')
@@ -951,24 +958,11 @@ export class KyselyStore implements Store {
       }
       const now = this.now();
       const existing = await this.findInstance(trx, input.instanceId, input.appId);
+      if (existing && this.registrationUnchanged(existing, input, now)) return existing;
       const alias = input.alias || existing?.alias || '';
       const oem = input.oem || existing?.oem || '';
       const oemVersion = input.oemVersion || existing?.oemVersion || '';
       const alephVersion = input.alephVersion || existing?.alephVersion || '';
-      if (existing) {
-        const instanceSame =
-          existing.ip === input.ip &&
-          existing.alias === alias &&
-          existing.oem === oem &&
-          existing.oemVersion === oemVersion &&
-          existing.alephVersion === alephVersion;
-        const applicationSame =
-          existing.application.version === input.version &&
-          existing.application.groupId === input.groupId &&
-          now.getTime() - existing.application.lastCheckForUpdates.getTime() < REGISTRATION_REFRESH_MS;
-        // Frequent unchanged check-ins cost no write, as in Nebraska (the last check is then up to 5 minutes old).
-        if (instanceSame && applicationSame) return existing;
-      }
       await trx
         .insertInto('instance')
         .values({
@@ -1014,6 +1008,24 @@ export class KyselyStore implements Store {
         .execute();
       return this.requireInstance(trx, input.instanceId, input.appId);
     });
+  }
+
+  /**
+   * Whether a check-in would change nothing stored: same details (empty ones keep what is stored), same version and
+   * group, and the last check recent. Nebraska then skips the write, so the last check is up to 5 minutes old.
+   */
+  private registrationUnchanged(existing: Instance, input: RegisterInstanceInput, now: Date): boolean {
+    const same = (given: string | undefined, stored: string) => !given || given === stored;
+    return (
+      existing.ip === input.ip &&
+      same(input.alias, existing.alias) &&
+      same(input.oem, existing.oem) &&
+      same(input.oemVersion, existing.oemVersion) &&
+      same(input.alephVersion, existing.alephVersion) &&
+      existing.application.version === input.version &&
+      existing.application.groupId === input.groupId &&
+      now.getTime() - existing.application.lastCheckForUpdates.getTime() < REGISTRATION_REFRESH_MS
+    );
   }
 
   private instanceQuery(ex: Db) {

@@ -132,6 +132,7 @@ function schemaMigration(dialect: StoreDialect): Migration {
         .addColumn('canary_success_share', t.real)
         .addColumn('paused_reason', 'text')
         .addColumn('paused_ts', t.timestamp)
+        .addColumn('resumed_ts', t.timestamp)
         .addColumn('created_ts', t.timestamp, (c) => c.notNull())
         .addUniqueConstraint('groups_name_unique', ['application_id', 'name'])
         .execute();
@@ -383,6 +384,7 @@ function seedMigration(clock: Clock): Migration {
               canary_success_share: null,
               paused_reason: null,
               paused_ts: null,
+              resumed_ts: null,
               created_ts: now,
             })
             .execute();

@@ -165,6 +165,8 @@ export interface Group {
   /** Why updates were paused by the server itself (failure halt, safe mode), null when not paused that way. */
   readonly pausedReason: string | null;
   readonly pausedAt: Date | null;
+  /** When an operator last resumed a paused group: failure counts for a halt start again from here. */
+  readonly resumedAt: Date | null;
   readonly createdAt: Date;
 }
 

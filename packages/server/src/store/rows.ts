@@ -158,6 +158,7 @@ export function toGroup(row: Selectable<GroupTable>, channel: Channel | null): G
     canarySuccessShare: row.canary_success_share === null ? null : Number(row.canary_success_share),
     pausedReason: row.paused_reason,
     pausedAt: toDateOrNull(row.paused_ts),
+    resumedAt: toDateOrNull(row.resumed_ts),
     createdAt: toDate(row.created_ts),
   };
 }

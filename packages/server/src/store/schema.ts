@@ -99,6 +99,7 @@ export interface GroupTable {
   canary_success_share: number | null;
   paused_reason: string | null;
   paused_ts: NullableTimestamp;
+  resumed_ts: NullableTimestamp;
   created_ts: Timestamp;
 }
 

@@ -479,13 +479,16 @@ export function storeContract(name: string, target: StoreTarget): void {
         clock.advance(MINUTE);
         const resumed = await store.resumeGroup(group.id);
         expect(resumed).toMatchObject({ policyUpdatesEnabled: true, pausedReason: null, pausedAt: null });
+        expect(resumed.resumedAt).toEqual(clock.now());
         const feed = await store.listActivity({ groupId: group.id });
         expect(feed.items.map((entry) => [entry.class, entry.severity, entry.groupName])).toEqual([
           [ActivityClass.GroupResumed, ActivitySeverity.Info, 'Prod'],
           [ActivityClass.GroupPaused, ActivitySeverity.Error, 'Prod'],
         ]);
         await store.pauseGroup(group.id, { reason: 'again', version: '2.0.0' });
-        expect((await store.updateGroup(group.id, { policyUpdatesEnabled: true })).pausedReason).toBe(null);
+        clock.advance(MINUTE);
+        const enabled = await store.updateGroup(group.id, { policyUpdatesEnabled: true });
+        expect(enabled).toMatchObject({ pausedReason: null, pausedAt: null, resumedAt: clock.now() });
         await store.deleteGroup(group.id);
         await rejection(store.getGroup(group.id), NotFoundError, 'NOT_FOUND');
         await rejection(store.deleteGroup(group.id), NotFoundError, 'NOT_FOUND');
