@@ -1,3 +1,4 @@
+export * from './decode-json.js';
 export * from './decode-yaml.js';
 export * from './go-input.js';
 export * from './go-text.js';

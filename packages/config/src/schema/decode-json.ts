@@ -1,0 +1,692 @@
+import type { Report } from '../report.js';
+import type { Decoded } from './decode-yaml.js';
+import { decodeRune, goStringToBytes, goTypeName } from './go-text.js';
+import { markNonNil, zeroOf } from './go-value.js';
+import type { GoStruct, GoType, GoValue } from './model.js';
+import { type Position, type SourceNode, sourceMapOf } from './source-map.js';
+import { unusedKeyReports } from './unused-keys.js';
+
+/** Report codes of `decodeJson`. */
+export const JsonDecodeCodes = {
+  /** encoding/json's `SyntaxError` (the text is not JSON). */
+  jsonSyntax: 'JSON_SYNTAX',
+  /** encoding/json's `UnmarshalTypeError` (the first value of the wrong type). */
+  jsonType: 'JSON_TYPE',
+} as const;
+
+/**
+ * Decodes an Ignition config as Ignition does: encoding/json's `Unmarshal` into the Go structs (Go 1.19: the whole
+ * text is checked first, keys match fields case-insensitively, the first type error wins), coreos/go-json's node
+ * tree for positions (byte columns), and the unused-key warnings of Ignition's `ValidateWithContext`.
+ */
+export function decodeJson<S extends GoStruct>(source: string | Uint8Array, type: S): Decoded<GoValue<S>> {
+  const bytes = typeof source === 'string' ? goStringToBytes(source) : source;
+  const noPositions = sourceMapOf(undefined);
+  const syntax = checkJson(bytes);
+  if (syntax) {
+    return {
+      value: undefined,
+      reports: [errorReport(JsonDecodeCodes.jsonSyntax, syntax, bytes)],
+      positions: noPositions,
+    };
+  }
+  const tree = parseJsonTree(bytes);
+  const decoder = new JsonDecoder();
+  const value = zeroOf(type) as GoValue<S>;
+  decoder.value(tree, type, { get: () => value, set: () => {} });
+  if (decoder.error) {
+    return {
+      value: undefined,
+      reports: [errorReport(JsonDecodeCodes.jsonType, decoder.error, bytes)],
+      positions: noPositions,
+    };
+  }
+  const positions = sourceMapOf(jsonSourceTree(tree, bytes));
+  return { value, reports: unusedKeyReports(type, value, positions), positions };
+}
+
+interface GoJsonError {
+  readonly message: string;
+  /** encoding/json's `Offset`: the error occurred after reading this many bytes. */
+  readonly offset: number;
+}
+
+function errorReport(code: string, e: GoJsonError, bytes: Uint8Array): Report {
+  // Ignition puts the report at the byte the offset names; past the end there is no line and column.
+  const at = bytePositions(bytes, [e.offset])[0];
+  return { severity: 'error', code, message: e.message, path: [], ...(at ? { line: at.line, column: at.column } : {}) };
+}
+
+/** vcontext's `FixLineColumn`: 1-based lines and byte columns of byte offsets (undefined past the end). */
+function bytePositions(bytes: Uint8Array, offsets: readonly number[]): (Position | undefined)[] {
+  const order = offsets.map((o, i) => [o, i] as const).sort((a, b) => a[0] - b[0]);
+  const out: (Position | undefined)[] = offsets.map(() => undefined);
+  let k = 0;
+  let line = 1;
+  let column = 1;
+  for (let i = 0; i < bytes.length && k < order.length; i++) {
+    while (k < order.length && order[k]![0] === i) {
+      out[order[k]![1]] = { line, column };
+      k++;
+    }
+    while (k < order.length && order[k]![0] < i) k++;
+    column++;
+    if (bytes[i] === 0x0a) {
+      line++;
+      column = 1;
+    }
+  }
+  return out;
+}
+
+// --- syntax: encoding/json's scanner ---
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
+const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isHex = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+
+/** encoding/json's `quoteChar`: the byte read as a Latin-1 character and quoted as Go would. */
+function quoteChar(c: number): string {
+  if (c === 0x27) return "'\\''";
+  if (c === 0x22) return `'"'`;
+  const s = String.fromCharCode(c);
+  const named: Record<number, string> = {
+    7: '\\a',
+    8: '\\b',
+    9: '\\t',
+    10: '\\n',
+    11: '\\v',
+    12: '\\f',
+    13: '\\r',
+    92: '\\\\',
+  };
+  if (named[c] !== undefined) return `'${named[c]}'`;
+  if (printable.test(s)) return `'${s}'`;
+  if (c < 0x20 || c === 0x7f) return `'\\x${c.toString(16).padStart(2, '0')}'`;
+  return `'\\u${c.toString(16).padStart(4, '0')}'`;
+}
+
+type ScanState =
+  | 'value'
+  | 'valueOrEmpty'
+  | 'keyOrEmpty'
+  | 'key'
+  | 'end'
+  | 'endTop'
+  | 'string'
+  | 'escape'
+  | 'u1'
+  | 'u2'
+  | 'u3'
+  | 'u4'
+  | 'neg'
+  | '0'
+  | '1'
+  | 'dot'
+  | 'dot0'
+  | 'e'
+  | 'eSign'
+  | 'e0'
+  | { readonly word: string; readonly at: number };
+
+const maxNestingDepth = 10000;
+
+/** encoding/json's `checkValid`: the first syntax error in the whole text, with Go's message and offset. */
+export function checkJson(bytes: Uint8Array): GoJsonError | undefined {
+  let state: ScanState = 'value';
+  const stack: ('key' | 'value' | 'array')[] = [];
+  let endTop = false;
+  let offset = 0;
+  const fail = (c: number, context: string): GoJsonError => ({
+    message: `invalid character ${quoteChar(c)} ${context}`.trimEnd(),
+    offset,
+  });
+  const pop = (): void => {
+    stack.pop();
+    if (stack.length === 0) {
+      state = 'endTop';
+      endTop = true;
+    } else {
+      state = 'end';
+    }
+  };
+  // One byte through the state machine; a message when the byte is an error.
+  const step = (c: number): GoJsonError | undefined => {
+    for (;;) {
+      switch (state) {
+        case 'valueOrEmpty':
+          if (isSpace(c)) return undefined;
+          if (c === 0x5d) {
+            state = 'end';
+            continue;
+          }
+          state = 'value';
+          continue;
+        case 'value':
+          if (isSpace(c)) return undefined;
+          if (c === 0x7b || c === 0x5b) {
+            stack.push(c === 0x7b ? 'key' : 'array');
+            state = c === 0x7b ? 'keyOrEmpty' : 'valueOrEmpty';
+            return stack.length > maxNestingDepth ? fail(c, 'exceeded max depth') : undefined;
+          }
+          if (c === 0x22) state = 'string';
+          else if (c === 0x2d) state = 'neg';
+          else if (c === 0x30) state = '0';
+          else if (c >= 0x31 && c <= 0x39) state = '1';
+          else if (c === 0x74) state = { word: 'true', at: 1 };
+          else if (c === 0x66) state = { word: 'false', at: 1 };
+          else if (c === 0x6e) state = { word: 'null', at: 1 };
+          else return fail(c, 'looking for beginning of value');
+          return undefined;
+        case 'keyOrEmpty':
+          if (isSpace(c)) return undefined;
+          if (c === 0x7d) {
+            stack[stack.length - 1] = 'value';
+            state = 'end';
+            continue;
+          }
+          state = 'key';
+          continue;
+        case 'key':
+          if (isSpace(c)) return undefined;
+          if (c === 0x22) {
+            state = 'string';
+            return undefined;
+          }
+          return fail(c, 'looking for beginning of object key string');
+        case 'end': {
+          if (stack.length === 0) {
+            state = 'endTop';
+            endTop = true;
+            continue;
+          }
+          if (isSpace(c)) return undefined;
+          const top = stack[stack.length - 1];
+          if (top === 'key') {
+            if (c === 0x3a) {
+              stack[stack.length - 1] = 'value';
+              state = 'value';
+              return undefined;
+            }
+            return fail(c, 'after object key');
+          }
+          if (top === 'value') {
+            if (c === 0x2c) {
+              stack[stack.length - 1] = 'key';
+              state = 'key';
+              return undefined;
+            }
+            if (c === 0x7d) {
+              pop();
+              return undefined;
+            }
+            return fail(c, 'after object key:value pair');
+          }
+          if (c === 0x2c) {
+            state = 'value';
+            return undefined;
+          }
+          if (c === 0x5d) {
+            pop();
+            return undefined;
+          }
+          return fail(c, 'after array element');
+        }
+        case 'endTop':
+          return isSpace(c) ? undefined : fail(c, 'after top-level value');
+        case 'string':
+          if (c === 0x22) state = 'end';
+          else if (c === 0x5c) state = 'escape';
+          else if (c < 0x20) return fail(c, 'in string literal');
+          return undefined;
+        case 'escape':
+          if ('bfnrt\\/"'.includes(String.fromCharCode(c))) state = 'string';
+          else if (c === 0x75) state = 'u1';
+          else return fail(c, 'in string escape code');
+          return undefined;
+        case 'u1':
+        case 'u2':
+        case 'u3':
+        case 'u4':
+          if (!isHex(c)) return fail(c, 'in \\u hexadecimal character escape');
+          state = state === 'u1' ? 'u2' : state === 'u2' ? 'u3' : state === 'u3' ? 'u4' : 'string';
+          return undefined;
+        case 'neg':
+          if (c === 0x30) state = '0';
+          else if (c >= 0x31 && c <= 0x39) state = '1';
+          else return fail(c, 'in numeric literal');
+          return undefined;
+        case '1':
+          if (isDigit(c)) return undefined;
+          state = '0';
+          continue;
+        case '0':
+          if (c === 0x2e) state = 'dot';
+          else if (c === 0x65 || c === 0x45) state = 'e';
+          else {
+            state = 'end';
+            continue;
+          }
+          return undefined;
+        case 'dot':
+          if (!isDigit(c)) return fail(c, 'after decimal point in numeric literal');
+          state = 'dot0';
+          return undefined;
+        case 'dot0':
+          if (isDigit(c)) return undefined;
+          if (c === 0x65 || c === 0x45) {
+            state = 'e';
+            return undefined;
+          }
+          state = 'end';
+          continue;
+        case 'e':
+          if (c === 0x2b || c === 0x2d) {
+            state = 'eSign';
+            return undefined;
+          }
+          state = 'eSign';
+          continue;
+        case 'eSign':
+          if (!isDigit(c)) return fail(c, 'in exponent of numeric literal');
+          state = 'e0';
+          return undefined;
+        case 'e0':
+          if (isDigit(c)) return undefined;
+          state = 'end';
+          continue;
+        default: {
+          const { word, at } = state;
+          if (c !== word.charCodeAt(at)) return fail(c, `in literal ${word} (expecting '${word[at]}')`);
+          state = at + 1 === word.length ? 'end' : { word, at: at + 1 };
+          return undefined;
+        }
+      }
+    }
+  };
+  for (const c of bytes) {
+    offset++;
+    const e = step(c);
+    if (e) return e;
+  }
+  if (endTop) return undefined;
+  // Go feeds a space at the end, which ends a number at the top level (or is itself the bad character).
+  const last = step(0x20);
+  if (endTop) return undefined;
+  return last ?? { message: 'unexpected end of JSON input', offset };
+}
+
+// --- the tree: coreos/go-json's nodes ---
+
+/** A JSON value with byte offsets: `start` at its first byte, `end` just past its last. */
+type JsonNode =
+  | { readonly kind: 'object'; readonly start: number; readonly end: number; readonly entries: JsonEntry[] }
+  | { readonly kind: 'array'; readonly start: number; readonly end: number; readonly items: JsonNode[] }
+  | { readonly kind: 'string'; readonly start: number; readonly end: number; readonly value: string }
+  | { readonly kind: 'number'; readonly start: number; readonly end: number; readonly text: string }
+  | { readonly kind: 'bool'; readonly start: number; readonly end: number; readonly value: boolean }
+  | { readonly kind: 'null'; readonly start: number; readonly end: number };
+
+interface JsonEntry {
+  readonly key: string;
+  readonly keyStart: number;
+  readonly value: JsonNode;
+}
+
+/** Parses text that `checkJson` accepted. Iterative: JSON may nest 10000 deep. */
+function parseJsonTree(bytes: Uint8Array): JsonNode {
+  let pos = 0;
+  const skipSpace = (): void => {
+    while (pos < bytes.length && isSpace(bytes[pos]!)) pos++;
+  };
+  type Open = { node: JsonNode & { kind: 'object' | 'array' }; key?: { key: string; keyStart: number } };
+  const stack: Open[] = [];
+  let result: JsonNode | undefined;
+  const attach = (node: JsonNode): void => {
+    const top = stack[stack.length - 1];
+    if (!top) result = node;
+    else if (top.node.kind === 'array') top.node.items.push(node);
+    else top.node.entries.push({ ...top.key!, value: node });
+  };
+  skipSpace();
+  for (;;) {
+    const top = stack[stack.length - 1];
+    if (top) {
+      skipSpace();
+      const c = bytes[pos]!;
+      if (c === 0x7d || c === 0x5d) {
+        pos++;
+        stack.pop();
+        (top.node as { end: number }).end = pos;
+        attach(top.node);
+        if (stack.length === 0) break;
+        continue;
+      }
+      if (c === 0x2c) {
+        pos++;
+        skipSpace();
+      }
+      if (top.node.kind === 'object') {
+        const keyStart = pos;
+        const [key, next] = readString(bytes, pos);
+        pos = next;
+        skipSpace();
+        pos++; // the colon
+        skipSpace();
+        top.key = { key, keyStart };
+      }
+    }
+    const start = pos;
+    const c = bytes[pos]!;
+    if (c === 0x7b || c === 0x5b) {
+      pos++;
+      const node =
+        c === 0x7b
+          ? { kind: 'object' as const, start, end: start, entries: [] }
+          : { kind: 'array' as const, start, end: start, items: [] };
+      stack.push({ node });
+      continue;
+    }
+    let node: JsonNode;
+    if (c === 0x22) {
+      const [value, next] = readString(bytes, pos);
+      pos = next;
+      node = { kind: 'string', start, end: pos, value };
+    } else if (c === 0x74 || c === 0x66) {
+      pos += c === 0x74 ? 4 : 5;
+      node = { kind: 'bool', start, end: pos, value: c === 0x74 };
+    } else if (c === 0x6e) {
+      pos += 4;
+      node = { kind: 'null', start, end: pos };
+    } else {
+      while (pos < bytes.length && /[-+.eE0-9]/.test(String.fromCharCode(bytes[pos]!))) pos++;
+      node = { kind: 'number', start, end: pos, text: String.fromCharCode(...bytes.subarray(start, pos)) };
+    }
+    attach(node);
+    if (stack.length === 0) break;
+  }
+  return result!;
+}
+
+/** Reads a JSON string at `pos` (its opening quote) as Go's `unquote`: bad UTF-8 and lone surrogates become U+FFFD. */
+function readString(bytes: Uint8Array, pos0: number): [string, number] {
+  let pos = pos0 + 1;
+  let out = '';
+  let run = pos;
+  const flushRun = (end: number): void => {
+    if (end > run) out += utf8Text(bytes.subarray(run, end));
+  };
+  const u4 = (at: number): number => {
+    if (bytes[at] !== 0x5c || bytes[at + 1] !== 0x75) return -1;
+    let v = 0;
+    for (let k = 2; k < 6; k++) {
+      const c = bytes[at + k];
+      if (c === undefined || !isHex(c)) return -1;
+      v = v * 16 + Number.parseInt(String.fromCharCode(c), 16);
+    }
+    return v;
+  };
+  for (;;) {
+    const c = bytes[pos]!;
+    if (c === 0x22) {
+      flushRun(pos);
+      return [out, pos + 1];
+    }
+    if (c !== 0x5c) {
+      pos++;
+      continue;
+    }
+    flushRun(pos);
+    const e = bytes[pos + 1]!;
+    const simple: Record<number, string> = {
+      34: '"',
+      92: '\\',
+      47: '/',
+      98: '\b',
+      102: '\f',
+      110: '\n',
+      114: '\r',
+      116: '\t',
+    };
+    if (e !== 0x75) {
+      out += simple[e] ?? '';
+      pos += 2;
+    } else {
+      let r = u4(pos);
+      pos += 6;
+      if (r >= 0xd800 && r < 0xe000) {
+        const r2 = u4(pos);
+        if (r < 0xdc00 && r2 >= 0xdc00 && r2 < 0xe000) {
+          out += String.fromCharCode(r, r2);
+          pos += 6;
+          run = pos;
+          continue;
+        }
+        r = 0xfffd;
+      }
+      out += String.fromCharCode(r);
+    }
+    run = pos;
+  }
+}
+
+/** UTF-8 text as Go reads it: each byte of an invalid sequence is one U+FFFD. */
+function utf8Text(b: Uint8Array): string {
+  let ascii = true;
+  for (const c of b) {
+    if (c >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return String.fromCharCode(...b);
+  let s = '';
+  for (let i = 0; i < b.length; ) {
+    const [r, w] = decodeRune(b, i);
+    s += r < 0 ? '\ufffd' : String.fromCodePoint(r);
+    i += w;
+  }
+  return s;
+}
+
+/** vcontext's JSON tree: containers are placed one byte past their bracket, as go-json's nodes have them. */
+function jsonSourceTree(root: JsonNode, bytes: Uint8Array): SourceNode {
+  const offsets: number[] = [];
+  const collect = [root];
+  while (collect.length > 0) {
+    const n = collect.pop()!;
+    offsets.push(n.kind === 'object' || n.kind === 'array' ? n.start + 1 : n.start);
+    if (n.kind === 'object') {
+      for (const e of n.entries) {
+        offsets.push(e.keyStart);
+        collect.push(e.value);
+      }
+    } else if (n.kind === 'array') collect.push(...n.items);
+  }
+  const positions = new Map<number, Position | undefined>();
+  const found = bytePositions(bytes, offsets);
+  offsets.forEach((o, i) => positions.set(o, found[i]));
+  const at = (o: number): Position | undefined => positions.get(o) ?? { line: 0, column: 0 };
+  const build = (n: JsonNode): SourceNode => {
+    if (n.kind === 'object') return { kind: 'map', at: at(n.start + 1), keys: new Map() };
+    if (n.kind === 'array') return { kind: 'slice', at: at(n.start + 1), items: [] };
+    return { kind: 'leaf', at: at(n.start) };
+  };
+  const top = build(root);
+  const stack: [JsonNode, SourceNode][] = [[root, top]];
+  while (stack.length > 0) {
+    const [n, s] = stack.pop()!;
+    if (n.kind === 'object' && s.kind === 'map') {
+      const keys = s.keys as Map<string, { at: Position | undefined; node: SourceNode }>;
+      for (const e of n.entries) {
+        const child = build(e.value);
+        keys.set(e.key, { at: at(e.keyStart), node: child });
+        stack.push([e.value, child]);
+      }
+    } else if (n.kind === 'array' && s.kind === 'slice') {
+      for (const item of n.items) {
+        const child = build(item);
+        (s.items as SourceNode[]).push(child);
+        stack.push([item, child]);
+      }
+    }
+  }
+  return top;
+}
+
+// --- decoding: encoding/json's rules ---
+
+interface Slot {
+  get(): unknown;
+  set(v: unknown): void;
+}
+
+const maxInt64 = (1n << 63n) - 1n;
+const minInt64 = -(1n << 63n);
+const ZERO = Symbol('zero element');
+const backings = new WeakMap<unknown[], { items: unknown[]; cap: number }>();
+
+/** Whether an object key selects a field: exactly, or as encoding/json folds case (with ſ and the Kelvin sign). */
+function keyMatches(name: string, key: string): boolean {
+  const k = [...key];
+  if (k.length !== name.length) return false;
+  for (let i = 0; i < name.length; i++) {
+    const n = name[i]!;
+    const c = k[i]!;
+    if (n === c) continue;
+    const letter = /[A-Za-z]/.test(n);
+    if (letter && c.length === 1 && c.charCodeAt(0) < 0x80 && n.toLowerCase() === c.toLowerCase()) continue;
+    if ((n === 's' || n === 'S') && c === '\u017f') continue;
+    if ((n === 'k' || n === 'K') && c === '\u212a') continue;
+    return false;
+  }
+  return true;
+}
+
+class JsonDecoder {
+  error: GoJsonError | undefined;
+  private readonly fieldStack: string[] = [];
+  private struct: GoStruct | undefined;
+
+  private typeError(what: string, type: GoType, offset: number): void {
+    if (this.error) return;
+    const target = goTypeName(type);
+    const message =
+      this.struct !== undefined || this.fieldStack.length > 0
+        ? `json: cannot unmarshal ${what} into Go struct field ${shortName(this.struct)}.${this.fieldStack.join('.')} of type ${target}`
+        : `json: cannot unmarshal ${what} into Go value of type ${target}`;
+    this.error = { message, offset };
+  }
+
+  /** encoding/json's `indirect`: allocate and step through pointers (a null stops at the last pointer). */
+  private indirect(type: GoType, slot: Slot, decodingNull: boolean): GoType {
+    let t = type;
+    while (t.kind === 'pointer') {
+      if (decodingNull) return t;
+      if (slot.get() === undefined) slot.set(zeroOf(t.elem));
+      t = t.elem;
+    }
+    return t;
+  }
+
+  value(n: JsonNode, type: GoType, slot: Slot): void {
+    switch (n.kind) {
+      case 'object':
+        return this.object(n, type, slot);
+      case 'array':
+        return this.array(n, type, slot);
+      default:
+        return this.literal(n, type, slot);
+    }
+  }
+
+  private array(n: JsonNode & { kind: 'array' }, type: GoType, slot: Slot): void {
+    const t = this.indirect(type, slot, false);
+    if (t.kind !== 'slice') {
+      this.typeError('array', t, n.start + 1);
+      return;
+    }
+    // Elements decode into what the slice already holds, and Go's growth keeps stale elements past the length
+    // within the capacity: a repeated key decodes over the earlier value, exactly as encoding/json does.
+    const old = (slot.get() as unknown[] | undefined) ?? [];
+    const back = backings.get(old);
+    let items: unknown[] = back ? back.items : [...old];
+    let cap = back ? back.cap : old.length;
+    let len = old.length;
+    let i = 0;
+    for (const item of n.items) {
+      if (i >= cap) {
+        const grown = Math.max(4, cap + Math.floor(cap / 2));
+        items = [...items.slice(0, len), ...new Array<unknown>(grown - len).fill(ZERO)];
+        cap = grown;
+      }
+      if (i >= len) len = i + 1;
+      let e = items[i] === ZERO ? zeroOf(t.elem) : items[i];
+      this.value(item, t.elem, { get: () => e, set: (v) => (e = v) });
+      items[i] = e;
+      i++;
+    }
+    if (i < len) len = i;
+    if (i === 0) {
+      slot.set(markNonNil([]));
+      return;
+    }
+    const result = items.slice(0, len);
+    backings.set(result, { items, cap });
+    slot.set(markNonNil(result));
+  }
+
+  private object(n: JsonNode & { kind: 'object' }, type: GoType, slot: Slot): void {
+    const t = this.indirect(type, slot, false);
+    if (t.kind !== 'struct') {
+      this.typeError('object', t, n.start + 1);
+      return;
+    }
+    const obj = slot.get() as Record<string, unknown>;
+    const saved = { depth: this.fieldStack.length, struct: this.struct };
+    for (const e of n.entries) {
+      const f = t.fields.find((x) => x.key === e.key) ?? t.fields.find((x) => keyMatches(x.key, e.key));
+      if (!f) continue;
+      this.fieldStack.push(f.key);
+      this.struct = t;
+      const key = f.key;
+      this.value(e.value, f.type, { get: () => obj[key], set: (v) => (obj[key] = v) });
+      this.fieldStack.length = saved.depth;
+      this.struct = saved.struct;
+    }
+  }
+
+  private literal(n: Exclude<JsonNode, { kind: 'object' | 'array' }>, type: GoType, slot: Slot): void {
+    const t = this.indirect(type, slot, n.kind === 'null');
+    switch (n.kind) {
+      case 'null':
+        if (t.kind === 'pointer') slot.set(undefined);
+        else if (t.kind === 'slice') slot.set([]);
+        return;
+      case 'bool':
+        if (t.kind === 'bool') slot.set(n.value);
+        else this.typeError('bool', t, n.end);
+        return;
+      case 'string':
+        if (t.kind === 'string') slot.set(n.value);
+        else this.typeError('string', t, n.end);
+        return;
+      case 'number': {
+        if (t.kind !== 'int') {
+          this.typeError('number', t, n.end);
+          return;
+        }
+        const v = /^-?(0|[1-9][0-9]*)$/.test(n.text) ? BigInt(n.text) : undefined;
+        if (v === undefined || v > maxInt64 || v < minInt64) this.typeError(`number ${n.text}`, t, n.end);
+        else slot.set(Number(v));
+        return;
+      }
+    }
+  }
+}
+
+function shortName(t: GoStruct | undefined): string {
+  if (!t) return '';
+  return t.name.slice(t.name.lastIndexOf('.') + 1);
+}
