@@ -1,5 +1,7 @@
 import { makeDataUrl } from '../dataurl/index.js';
+import { decodeGoJson } from '../ignition/go-json-decode.js';
 import { type AnyIgnitionConfig, IGNITION_SPECS, parseSemver } from '../ignition/ignition-version.js';
+import { parseJsonTree } from '../ignition/json-tree.js';
 import { parseIgnition } from '../ignition/parse-ignition.js';
 import { validateIgnition } from '../ignition/validate-ignition.js';
 import type { Report } from '../report.js';
@@ -252,23 +254,26 @@ function defaultValidateIgnition(config: IgnitionValue, version: '3.3.0' | '3.4.
 }
 
 /**
- * Butane's `ValidateIgnitionConfig` for `inline` configs under `ignition.config`: a config of the output version
- * is validated (its reports keep the paths inside that config, as in Butane), another version only warns.
+ * Butane's `ValidateIgnitionConfig` for `inline` configs under `ignition.config` (base/v0_4 and v0_5 util.go): the
+ * JSON is decoded into the output version's types first (a syntax or type error is reported, with `config is not
+ * valid` at the inline field); then a valid semver other than the output version only warns and skips the rest;
+ * otherwise the config is validated as Ignition does. Reports keep the paths inside that config, as in Butane.
  */
 function mergedConfigValidator(version: '3.3.0' | '3.4.0'): MergedConfigValidator {
   return (path, raw) => {
-    const strip = (rs: readonly Report[]) => rs.map(({ line: _l, column: _c, ...rest }) => rest as Report);
-    const parsed = parseIgnition(raw);
-    let versionText: unknown;
-    try {
-      versionText = (JSON.parse(raw) as { ignition?: { version?: unknown } })?.ignition?.version;
-    } catch {
-      return [...strip(parsed.reports), butaneReport('MERGED_CONFIG_INVALID', [...path, 'inline'])];
+    const invalid = butaneReport('MERGED_CONFIG_INVALID', [...path, 'inline']);
+    const parsedTree = parseJsonTree(new TextEncoder().encode(raw));
+    if ('error' in parsedTree) {
+      return [{ severity: 'error', code: 'JSON_SYNTAX', message: parsedTree.error.message, path: [] }, invalid];
     }
-    const semver = typeof versionText === 'string' ? parseSemver(versionText) : undefined;
-    if (semver !== undefined && versionText !== version) {
+    const decoded = decodeGoJson(parsedTree.tree, IGNITION_SPECS[version]);
+    if (decoded.error !== undefined) {
+      return [{ severity: 'error', code: 'JSON_TYPE', message: decoded.error.message, path: [] }, invalid];
+    }
+    const versionText = String((decoded.value.ignition as Record<string, unknown>).version);
+    if (parseSemver(versionText) !== undefined && versionText !== version) {
       return [butaneReport('MERGED_CONFIG_UNKNOWN_VERSION', [...path, 'version'], 'warning')];
     }
-    return strip(parsed.reports);
+    return parseIgnition(raw).reports.map(({ line: _l, column: _c, ...rest }) => rest as Report);
   };
 }
