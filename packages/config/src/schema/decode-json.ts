@@ -506,7 +506,9 @@ function jsonSourceTree(root: JsonNode, bytes: Uint8Array): SourceNode {
   }
   const positions = new Map<number, Position | undefined>();
   const found = bytePositions(bytes, offsets);
-  offsets.forEach((o, i) => positions.set(o, found[i]));
+  offsets.forEach((o, i) => {
+    positions.set(o, found[i]);
+  });
   const at = (o: number): Position | undefined => positions.get(o) ?? { line: 0, column: 0 };
   const build = (n: JsonNode): SourceNode => {
     if (n.kind === 'object') return { kind: 'map', at: at(n.start + 1), keys: new Map() };
@@ -591,14 +593,9 @@ class JsonDecoder {
   }
 
   value(n: JsonNode, type: GoType, slot: Slot): void {
-    switch (n.kind) {
-      case 'object':
-        return this.object(n, type, slot);
-      case 'array':
-        return this.array(n, type, slot);
-      default:
-        return this.literal(n, type, slot);
-    }
+    if (n.kind === 'object') this.object(n, type, slot);
+    else if (n.kind === 'array') this.array(n, type, slot);
+    else this.literal(n, type, slot);
   }
 
   private array(n: JsonNode & { kind: 'array' }, type: GoType, slot: Slot): void {
