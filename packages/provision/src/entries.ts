@@ -52,7 +52,12 @@ async function orderedEntries(config: Config3_4, contents: readonly FileContents
   const entries: Entry[] = [];
   const hardLinks: Entry[] = [];
   const claim = async (kind: string, where: string, path: string): Promise<string> => {
-    const host = await resolveInRoot(root, path);
+    let host: string;
+    try {
+      host = await resolveInRoot(root, path);
+    } catch (error) {
+      throw error instanceof ProvisionError ? error.at(where) : error;
+    }
     const other = seen.get(host);
     if (other !== undefined) {
       throw new ProvisionError(
