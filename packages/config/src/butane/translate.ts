@@ -1,9 +1,9 @@
 import type { ConfigPath, Report } from '../report.js';
+import { goStringFromBytes } from '../schema/go-text.js';
 import { isNilSlice, markNonNil } from '../schema/go-value.js';
 import type { GoStruct, GoType } from '../schema/model.js';
 import { butaneMessages } from './errors.js';
 import { type FilesDir, readLocalFile } from './files-dir.js';
-import { goStringFromBytes } from './go-string.js';
 import { camel, ignitionShape, isButaneOnly, zeroValue } from './ignition-shape.js';
 import { mergeMountUnits } from './merge-units.js';
 import { mountUnit } from './mount-unit.js';
