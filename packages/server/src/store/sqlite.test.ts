@@ -1,7 +1,9 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ManualClock } from './clock.js';
 import { openSqliteStore } from './sqlite.js';
 import { storeContract } from './store.contract.js';
 
@@ -17,4 +19,53 @@ storeContract('sqlite', {
     return { store: await openSqliteStore(path, { clock }), openAnother: (c) => openSqliteStore(path, { clock: c }) };
   },
   concurrentStores: false,
+});
+
+describe('sqlite across processes', () => {
+  it('makes a grant wait for another process holding the write lock, then count its grant', async () => {
+    const clock = new ManualClock('2024-03-01T12:00:00Z');
+    const path = join(dir, 'two-processes.db');
+    const store = await openSqliteStore(path, { clock });
+    try {
+      const app = await store.createApplication({ name: 'Locked OS' });
+      const pkg = await store.createPackage(app.id, { version: '2.0.0', url: '' });
+      const channel = await store.createChannel(app.id, { name: 'stable', packageId: pkg.id });
+      const group = await store.createGroup(app.id, {
+        name: 'One at a time',
+        channelId: channel.id,
+        policyMaxUpdatesPerPeriod: 1,
+        policyPeriodInterval: '1 hour',
+      });
+      for (const instanceId of ['other', 'ours']) {
+        await store.registerInstance({ instanceId, appId: app.id, groupId: group.id, version: '1.0.0', ip: '::1' });
+      }
+      // Another server process grants "other" inside a write transaction it holds for a while.
+      const script = `
+        const db = require('better-sqlite3')(${JSON.stringify(path)});
+        db.exec('begin immediate');
+        db.prepare("update instance_application set status = 2, update_in_progress = 1, last_update_version = '2.0.0', last_update_granted_ts = ? where instance_id = 'other'").run(${clock.now().getTime()});
+        process.stdout.write('locked\\n');
+        setTimeout(() => { db.exec('commit'); db.close(); }, 400);
+      `;
+      const child = spawn(process.execPath, ['-e', script], {
+        cwd: process.cwd(),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      const exited = new Promise((resolve) => child.on('exit', resolve));
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('locked') && resolve());
+        child.on('exit', (code) => reject(new Error(`child exited ${code} before locking`)));
+      });
+      const outcome = await store.grantUpdate({
+        instanceId: 'ours',
+        appId: app.id,
+        groupId: group.id,
+        version: '2.0.0',
+      });
+      expect(outcome.granted === false && outcome.reason).toBe('MAX_UPDATES_PER_PERIOD');
+      expect(await exited).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
 });
