@@ -11,14 +11,32 @@ export interface GoDecodeError {
   readonly offset: number;
 }
 
-function typeString(type: GoType, pkg: string): string {
+// The lists whose elements are named string types in Ignition's Go types (`type Device string`); the model keeps
+// them as plain strings, but encoding/json names them in its messages.
+const NAMED_STRINGS: Readonly<Record<string, string>> = {
+  'Raid.devices': 'Device',
+  'Raid.options': 'RaidOption',
+  'Filesystem.options': 'FilesystemOption',
+  'Filesystem.mountOptions': 'MountOption',
+  'PasswdUser.groups': 'Group',
+  'PasswdUser.sshAuthorizedKeys': 'SSHAuthorizedKey',
+  'Proxy.noProxy': 'NoProxyItem',
+  'KernelArguments.shouldExist': 'KernelArgument',
+  'KernelArguments.shouldNotExist': 'KernelArgument',
+  'Luks.options': 'LuksOption',
+  'Luks.openOptions': 'OpenOption',
+};
+
+function typeString(type: GoType, pkg: string, stringName: string | undefined): string {
   switch (type.kind) {
     case 'pointer':
-      return `*${typeString(type.elem, pkg)}`;
+      return `*${typeString(type.elem, pkg, stringName)}`;
     case 'slice':
-      return `[]${typeString(type.elem, pkg)}`;
+      return `[]${typeString(type.elem, pkg, stringName)}`;
     case 'struct':
       return `${pkg}.${type.name}`;
+    case 'string':
+      return stringName === undefined ? 'string' : `${pkg}.${stringName}`;
     default:
       return type.kind;
   }
@@ -58,25 +76,28 @@ export function decodeGoJson(
   let structName = '';
   const fieldStack: string[] = [];
 
-  const mismatch = (what: string, type: GoType, offset: number): void => {
+  const mismatch = (what: string, type: GoType, offset: number, stringName?: string): void => {
     if (first !== undefined) return;
     const target = type.kind === 'pointer' ? type.elem : type;
     const where = fieldStack.length > 0 ? `Go struct field ${structName}.${fieldStack.join('.')}` : 'Go value';
-    first = { message: `json: cannot unmarshal ${what} into ${where} of type ${typeString(target, pkg)}`, offset };
+    first = {
+      message: `json: cannot unmarshal ${what} into ${where} of type ${typeString(target, pkg, stringName)}`,
+      offset,
+    };
   };
 
   // Offsets Go reports: past a scalar, or just past the opening bracket of a composite.
   const offsetOf = (n: JsonNode): number => (n.kind === 'object' || n.kind === 'array' ? n.start + 1 : n.end);
   const kindName = (n: JsonNode): string => (n.kind === 'bool' ? 'bool' : n.kind);
 
-  const decode = (n: JsonNode, type: GoType, current: unknown): unknown => {
+  const decode = (n: JsonNode, type: GoType, current: unknown, stringName?: string): unknown => {
     if (n.kind === 'null') return type.kind === 'pointer' || type.kind === 'slice' ? zero(type) : current;
     switch (type.kind) {
       case 'pointer':
         return decode(n, type.elem, current === undefined ? zero(type.elem) : current);
       case 'string':
         if (n.kind === 'string') return n.value;
-        mismatch(kindName(n), type, offsetOf(n));
+        mismatch(kindName(n), type, offsetOf(n), stringName);
         return current;
       case 'bool':
         if (n.kind === 'bool') return n.value;
@@ -96,11 +117,13 @@ export function decodeGoJson(
       }
       case 'slice': {
         if (n.kind !== 'array') {
-          mismatch(kindName(n), type, offsetOf(n));
+          mismatch(kindName(n), type, offsetOf(n), stringName);
           return current;
         }
         const existing = Array.isArray(current) ? current : [];
-        return n.items.map((item, i) => decode(item, type.elem, i < existing.length ? existing[i] : zero(type.elem)));
+        return n.items.map((item, i) =>
+          decode(item, type.elem, i < existing.length ? existing[i] : zero(type.elem), stringName),
+        );
       }
       case 'struct': {
         if (n.kind !== 'object') {
@@ -116,7 +139,7 @@ export function decodeGoJson(
           if (f === undefined) continue;
           structName = type.name;
           fieldStack.push(f.key);
-          out[f.key] = decode(entry.value, f.type, out[f.key]);
+          out[f.key] = decode(entry.value, f.type, out[f.key], NAMED_STRINGS[`${type.name}.${f.key}`]);
           fieldStack.pop();
           structName = savedStruct;
         }
