@@ -25,6 +25,19 @@
  * - Files-dir reads (base/util/file.go ReadLocalFile): no files dir is an error; a path that leaves the directory
  *   (after Join and Abs) is an error; otherwise os.ReadFile's error text.
  * - The flatcar variant (config/flatcar/v1_0, v1_1 translate.go) forbids only `storage.luks.clevis`.
+ * - Translation sets (translate/translate.go, newest): a primitive always gets a translation, a nil pointer or slice
+ *   none, a non-nil slice one (after its items), a struct one when non-zero or, for custom-translated types, when the
+ *   custom translator recorded any; later entries for the same output path win.
+ * - Mount-unit merge (base/util/merge.go MergeTranslatedConfigs over Ignition's MergeStructTranscribe): leaves and
+ *   wholly-inherited subtrees are transcribed, a child's mapping beats a parent's. That merged structs, lists and
+ *   list items are transcribed from both sides is inferred from coreos/ignition#1173 and from Butane's coverage
+ *   assertions in TestTranslateMountUnit, not read in the stored merge.go (which predates that change).
+ * - Inline merge/replace configs (base/v0_x util.go ValidateIgnitionConfig): decoded into the output version's types
+ *   (syntax and type errors, then `config is not valid` at `inline`), then an unknown-but-valid version warns and
+ *   skips, else Ignition's validation; `local` merge configs are never validated (translateResource's path check
+ *   compares a relative path and so never matches).
+ * - encoding/json escaping: `<`, `>`, `&`, U+2028, U+2029 escaped; invalid UTF-8 from local files as `\ufffd`; a
+ *   real U+FFFD stays raw; clarketm/json drops empty structs but keeps set pointers (`overwrite: false`, `mode: 0`).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -37,8 +50,10 @@ import { marshalGo } from '../schema/marshal-go.js';
 import type { GoType } from '../schema/model.js';
 import { type MemoryNode, memoryFilesDir } from './files-dir.js';
 import { formatReportRaw } from './format-report.js';
+import { camel, snake } from './ignition-shape.js';
 import { supportedVersions } from './spec.js';
-import { translateButane, translateButaneUnvalidated } from './translate-butane.js';
+import { mapToSource, translateButane, translateButaneUnvalidated } from './translate-butane.js';
+import { TranslationSet } from './translation-set.js';
 import { validateButane } from './validate.js';
 
 type FileSpec =
@@ -203,3 +218,35 @@ for (const file of readdirSync(fixtures).filter((f) => f.endsWith('.yaml'))) {
     }
   });
 }
+
+describe('config/util/util_test.go and config/common/common_test.go', () => {
+  it('TestSnake: camelCase to snake_case, and Camel back (MiB kept whole)', () => {
+    for (const [input, output] of [
+      ['', ''],
+      ['foo', 'foo'],
+      ['snakeCase', 'snake_case'],
+      ['longSnakeCase', 'long_snake_case'],
+      ['snake_already', 'snake_already'],
+      ['sizeMiB', 'size_mib'],
+    ] as const) {
+      expect(snake(input)).toBe(output);
+    }
+    expect(camel('size_mib')).toBe('sizeMiB');
+    expect(camel('wipe_partition_entry')).toBe('wipePartitionEntry');
+  });
+
+  it('TestTranslateReportPaths: a generated-config path goes back through the translation set', () => {
+    const ts = new TranslationSet();
+    ts.add(['a', 'b', 'c'], ['d', 'e', 'f']);
+    const report: Report = { severity: 'error', code: 'DECIMAL_MODE', message: 'm', path: ['d', 'e', 'f'] };
+    expect(mapToSource([report], ts)).toEqual([{ ...report, path: ['a', 'b', 'c'] }]);
+    expect(report.path).toEqual(['d', 'e', 'f']);
+    // Without a translation, Butane falls back to the snake_case spelling of the path.
+    expect(mapToSource([{ ...report, path: ['storage', 'files', 0, 'sizeMiB'] }], ts)[0]!.path).toEqual([
+      'storage',
+      'files',
+      0,
+      'size_mib',
+    ]);
+  });
+});
