@@ -486,4 +486,22 @@ describe('validateIgnition rules', () => {
       ['MODE_ILLEGAL', 'storage.files.0.mode'],
     ]);
   });
+
+  it('accepts what only spec 3.4.0 has (Ignition 2.14 knows it as unused keys, so no reference here)', () => {
+    const luks = { name: 'a', device: '/dev/a', discard: true, openOptions: ['--perf-no_read_workqueue'] };
+    const tang = { url: 'http://t', thumbprint: 't', advertisement: '{"payload":"x"}' };
+    const source = cfg('3.4.0', {
+      storage: { luks: [{ ...luks, clevis: { tang: [tang] } }], files: [{ path: '/a', mode: 0o4755 }] },
+    });
+    expect(parseIgnition(source).reports).toEqual([]);
+    const dup = cfg('3.4.0', { storage: { luks: [{ ...luks, openOptions: ['--x', '--x'] }] } });
+    expect(parseIgnition(dup).reports.map((r) => [r.code, r.path.join('.')])).toEqual([
+      ['DUPLICATE_ENTRY', 'storage.luks.0.openOptions.1'],
+    ]);
+    const older = parseIgnition(cfg('3.3.0', { storage: { luks: [luks] } }));
+    expect(older.reports.map((r) => [r.code, r.path.join('.')])).toEqual([
+      ['UNUSED_KEY', 'storage.luks.0.discard'],
+      ['UNUSED_KEY', 'storage.luks.0.openOptions'],
+    ]);
+  });
 });
