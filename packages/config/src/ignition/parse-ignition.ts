@@ -132,7 +132,7 @@ function unusedKeys(config: unknown, root: GoStruct, tree: JsonNode): Report[] {
         if (node.kind !== 'object') {
           out.push({
             severity: 'warning',
-            code: 'CONTEXT_TREE_MISMATCH',
+            code: 'SOURCE_TREE_MISMATCH',
             message: `context tree does not match content tree at ${['$', ...path].join('.')}. Line and column reporting may be inconsistent. Unused keys may not be reported.`,
             path,
           });
