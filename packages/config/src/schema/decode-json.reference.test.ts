@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonDocument, jsonMutant } from '../../test/reference/json/arbitraries.js';
 import { type Comparable, ourOutcome, theirOutcome } from '../../test/reference/json/compare.js';
 import { type JsonDecodeCase, jsonReference } from '../../test/reference/json/reference.js';
 import { Scalars } from '../../test/reference/yaml/cases.js';
@@ -109,5 +111,14 @@ const handPicked = [
 describe('decodeJson against encoding/json and vcontext', () => {
   it('matches on hand-picked documents', async () => {
     expect((await compare(handPicked)).join('\n')).toBe('');
+  });
+
+  it.each([
+    ['generated documents', jsonDocument],
+    ['generated documents with a few characters changed', jsonMutant],
+  ])('matches on %s', async (_, arb) => {
+    const seed = Date.now() ^ (Math.random() * 0x7fffffff);
+    const failures = await compare(fc.sample(arb, { numRuns: 300, seed }));
+    expect(failures.slice(0, 5).join('\n'), `seed ${seed}: ${failures.length} differ`).toBe('');
   });
 });

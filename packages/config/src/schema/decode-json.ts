@@ -83,6 +83,8 @@ function bytePositions(bytes: Uint8Array, offsets: readonly number[]): (Position
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
+const isNumberByte = (c: number): boolean =>
+  isDigit(c) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
@@ -347,7 +349,7 @@ function parseJsonTree(bytes: Uint8Array): JsonNode {
     const top = stack[stack.length - 1];
     if (!top) result = node;
     else if (top.node.kind === 'array') top.node.items.push(node);
-    else top.node.entries.push({ ...top.key!, value: node });
+    else top.node.entries.push({ key: top.key!.key, keyStart: top.key!.keyStart, value: node });
   };
   skipSpace();
   for (;;) {
@@ -400,7 +402,7 @@ function parseJsonTree(bytes: Uint8Array): JsonNode {
       pos += 4;
       node = { kind: 'null', start, end: pos };
     } else {
-      while (pos < bytes.length && /[-+.eE0-9]/.test(String.fromCharCode(bytes[pos]!))) pos++;
+      while (pos < bytes.length && isNumberByte(bytes[pos]!)) pos++;
       node = { kind: 'number', start, end: pos, text: String.fromCharCode(...bytes.subarray(start, pos)) };
     }
     attach(node);
@@ -492,24 +494,20 @@ function utf8Text(b: Uint8Array): string {
 
 /** vcontext's JSON tree: containers are placed one byte past their bracket, as go-json's nodes have them. */
 function jsonSourceTree(root: JsonNode, bytes: Uint8Array): SourceNode {
-  const offsets: number[] = [];
-  const collect = [root];
-  while (collect.length > 0) {
-    const n = collect.pop()!;
-    offsets.push(n.kind === 'object' || n.kind === 'array' ? n.start + 1 : n.start);
-    if (n.kind === 'object') {
-      for (const e of n.entries) {
-        offsets.push(e.keyStart);
-        collect.push(e.value);
-      }
-    } else if (n.kind === 'array') collect.push(...n.items);
-  }
-  const positions = new Map<number, Position | undefined>();
-  const found = bytePositions(bytes, offsets);
-  offsets.forEach((o, i) => {
-    positions.set(o, found[i]);
-  });
-  const at = (o: number): Position | undefined => positions.get(o) ?? { line: 0, column: 0 };
+  const lineStarts = [0];
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) lineStarts.push(i + 1);
+  // FixLineColumn's answer for a byte offset: its line and 1-based byte column.
+  const at = (offset: number): Position => {
+    if (offset >= bytes.length) return { line: 0, column: 0 };
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - lineStarts[lo]! + 1 };
+  };
   const build = (n: JsonNode): SourceNode => {
     if (n.kind === 'object') return { kind: 'map', at: at(n.start + 1), keys: new Map() };
     if (n.kind === 'array') return { kind: 'slice', at: at(n.start + 1), items: [] };
@@ -524,13 +522,14 @@ function jsonSourceTree(root: JsonNode, bytes: Uint8Array): SourceNode {
       for (const e of n.entries) {
         const child = build(e.value);
         keys.set(e.key, { at: at(e.keyStart), node: child });
-        stack.push([e.value, child]);
+        if (e.value.kind === 'object' || e.value.kind === 'array') stack.push([e.value, child]);
       }
     } else if (n.kind === 'array' && s.kind === 'slice') {
+      const items = s.items as SourceNode[];
       for (const item of n.items) {
         const child = build(item);
-        (s.items as SourceNode[]).push(child);
-        stack.push([item, child]);
+        items.push(child);
+        if (item.kind === 'object' || item.kind === 'array') stack.push([item, child]);
       }
     }
   }

@@ -138,7 +138,9 @@ function isLow(c: number): boolean {
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
 /** Go's `strconv.Quote` (and `%q`, `%#v` of a string). */
-export function goQuote(s: string): string {
+export function goQuote(s0: string): string {
+  // Escaped bytes next to each other may spell a valid character in Go.
+  const s = /[\udc80-\udcff]/.test(s0) ? goStringFromBytes(goStringToBytes(s0)) : s0;
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;

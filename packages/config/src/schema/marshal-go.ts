@@ -1,3 +1,4 @@
+import { goStringFromBytes, goStringToBytes } from './go-text.js';
 import { isNilSlice } from './go-value.js';
 import type { GoType } from './model.js';
 
@@ -94,6 +95,12 @@ const hex = '0123456789abcdef';
 
 /** A Go string as encoding/json writes it with HTML escaping (see go-text.ts for how invalid bytes are held). */
 export function goJsonString(s: string): string {
+  // Escaped bytes next to each other may spell a valid character in Go: go through the bytes then.
+  const text = /[\udc80-\udcff]/.test(s) ? goStringFromBytes(goStringToBytes(s)) : s;
+  return quoteCanonical(text);
+}
+
+function quoteCanonical(s: string): string {
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
