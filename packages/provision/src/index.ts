@@ -1,6 +1,15 @@
 export { type ApplyOptions, type ApplyResult, apply, type FileContents } from './apply.js';
 export { type ApplyContext, type Clock, systemClock, toLatest } from './context.js';
 export {
+  applyDisks,
+  canonicalUuid,
+  type DisksOptions,
+  LINUX_FILESYSTEM_GUID,
+  mkfsCommand,
+  planPartition,
+  probeFilesystem,
+} from './disks.js';
+export {
   type FetchSettings,
   fetchResource,
   type HttpHeader,
