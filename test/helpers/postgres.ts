@@ -11,6 +11,10 @@ export interface PostgresServer {
   readonly url: string;
   /** Creates an empty database and returns its URL, so each test starts clean without a new server. */
   newDatabase(): Promise<string>;
+  /** Stops the server but keeps its data, to test what clients do while the database is away. */
+  pause(): Promise<void>;
+  /** Starts a paused server again, on the same port with the same data. */
+  resume(): Promise<void>;
   /** Stops the server and deletes its files. */
   stop(): Promise<void>;
 }
@@ -107,8 +111,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   try {
     await pgRun.run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync']);
     let port = 0;
-    for (let attempt = 0; ; attempt++) {
-      port = await freePort();
+    const start = () => {
       const options = [
         `-p ${port}`,
         "-c listen_addresses='127.0.0.1'",
@@ -118,20 +121,13 @@ export async function startPostgres(): Promise<PostgresServer> {
         '-c full_page_writes=off',
         '-c max_connections=100',
       ].join(' ');
+      const log = join(root, 'server.log');
+      return pgRun.run('pg_ctl', ['start', '-D', data, '-l', log, '-w', '-t', '60', '-s', '-o', options]);
+    };
+    for (let attempt = 0; ; attempt++) {
+      port = await freePort();
       try {
-        await pgRun.run('pg_ctl', [
-          'start',
-          '-D',
-          data,
-          '-l',
-          join(root, 'server.log'),
-          '-w',
-          '-t',
-          '60',
-          '-s',
-          '-o',
-          options,
-        ]);
+        await start();
         break;
       } catch (error) {
         // Another process may have taken the port between our probe and the server's bind.
@@ -143,6 +139,8 @@ export async function startPostgres(): Promise<PostgresServer> {
     }
     const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
     const admin = new pg.Pool({ connectionString: url, max: 1 });
+    // pause() ends the idle admin connection; the next query opens another.
+    admin.on('error', () => {});
     let databases = 0;
     return {
       url,
@@ -151,6 +149,12 @@ export async function startPostgres(): Promise<PostgresServer> {
         const name = `test_${process.pid}_${databases}`;
         await admin.query(`create database ${name}`);
         return `postgres://postgres@127.0.0.1:${port}/${name}`;
+      },
+      async pause() {
+        await pgRun.run('pg_ctl', ['stop', '-D', data, '-m', 'fast', '-s']);
+      },
+      async resume() {
+        await start();
       },
       async stop() {
         await admin.end();

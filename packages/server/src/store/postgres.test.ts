@@ -52,3 +52,19 @@ describe('parseInterval', () => {
     }
   });
 });
+
+describe('postgres outages', () => {
+  it('fails while the database is away and recovers by itself when it returns', async () => {
+    const store = await openPostgresStore(await server.newDatabase());
+    try {
+      await store.ping();
+      await server.pause();
+      await expect(store.ping()).rejects.toThrow();
+      await server.resume();
+      await store.ping();
+      expect((await store.listApplications()).total).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+});
