@@ -127,15 +127,10 @@ describe('applyDisks', () => {
   });
 
   it('builds the mkfs arguments Ignition uses', () => {
-    const fs = {
-      device: '/dev/vda9',
-      format: 'ext4',
-      label: 'ROOT',
-      uuid: 'ABC',
-      options: ['-E', 'x'],
-      mountOptions: [],
-    };
-    expect(mkfsCommand(fs, '/dev/vda9')).toEqual({
+    const [fs] = v34({
+      filesystems: [{ device: '/dev/vda9', format: 'ext4', label: 'ROOT', uuid: 'ABC', options: ['-E', 'x'] }],
+    }).storage.filesystems;
+    expect(mkfsCommand(fs!, '/dev/vda9')).toEqual({
       tool: 'mkfs.ext4',
       args: ['-E', 'x', '-F', '-U', 'abc', '-L', 'ROOT', '/dev/vda9'],
     });
