@@ -1237,9 +1237,11 @@ export class KyselyStore implements Store {
   async grantUpdate(request: GrantRequest, decide: GrantDecider = checkGrantLimits): Promise<GrantOutcome> {
     return this.transaction(async (trx) => {
       // The lock that makes replicas agree: a second grant in the same group waits here until this one commits,
-      // then counts it. SQLite gets the same from its write lock (the store's transactions begin immediate).
+      // then counts it. NO KEY UPDATE, unlike FOR UPDATE, lets other transactions go on inserting rows that refer
+      // to the group (check-ins, events), so they never deadlock with a grant. SQLite gets the same serialisation
+      // from its write lock (the store's transactions begin immediate).
       if (this.dialect === 'postgres') {
-        await trx.selectFrom('groups').select('id').where('id', '=', request.groupId).forUpdate().execute();
+        await trx.selectFrom('groups').select('id').where('id', '=', request.groupId).forNoKeyUpdate().execute();
       }
       const group = await this.readGroup(trx, request.groupId);
       if (group.appId !== request.appId) {
