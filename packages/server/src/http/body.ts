@@ -1,0 +1,73 @@
+import type { IncomingMessage } from 'node:http';
+import { InvalidInputError } from '../errors.js';
+import { HttpError } from './http-error.js';
+
+/** Largest JSON body the REST API reads. */
+export const JSON_BODY_LIMIT = 1024 * 1024;
+
+/**
+ * Reads a whole request body, refusing (413) one longer than `limit` bytes: by its Content-Length before reading
+ * anything, or as soon as the bytes read pass the limit.
+ */
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > limit) {
+    req.resume();
+    throw tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    length += buffer.length;
+    if (length > limit) {
+      req.resume();
+      throw tooLarge(limit);
+    }
+    chunks.push(buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+}
+
+function tooLarge(limit: number): HttpError {
+  return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`);
+}
+
+/** Where in a JSON text V8's parser stopped, as `line:column`, when its message says. */
+function position(text: string, message: string): string | undefined {
+  const match = /position (\d+)/.exec(message);
+  if (!match) return undefined;
+  const offset = Number(match[1]);
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  const column = offset - before.lastIndexOf('\n');
+  return `${line}:${column}`;
+}
+
+/**
+ * Reads a JSON object body. Malformed JSON is a 400 saying where parsing stopped; a body that is not an object is a
+ * 400 naming the body; a Content-Type other than JSON is a 415.
+ */
+export async function readJsonObject(req: IncomingMessage, limit = JSON_BODY_LIMIT): Promise<Record<string, unknown>> {
+  const type = req.headers['content-type'];
+  if (type !== undefined && !/^application\/(.+\+)?json\s*(;|$)/i.test(type) && !/^text\/plain\s*(;|$)/i.test(type)) {
+    req.resume();
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Expected application/json, got ${type}`);
+  }
+  const raw = await readBody(req, limit);
+  const text = raw.toString('utf8');
+  if (text.trim() === '')
+    throw new InvalidInputError([{ path: '', message: 'Request body is empty; expected a JSON object' }]);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    const message = (error as Error).message;
+    const where = position(text, message);
+    throw new HttpError(400, 'INVALID_JSON', `Malformed JSON${where ? ` at ${where}` : ''}: ${message}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new InvalidInputError([{ path: '', message: 'Expected a JSON object' }]);
+  }
+  return value as Record<string, unknown>;
+}
