@@ -333,6 +333,8 @@ function seedMigration(clock: Clock): Migration {
       const existing = await db.selectFrom('application').select('id').limit(1).executeTakeFirst();
       if (existing) return;
       const now = clock.now();
+      // Lists show the newest group first; a millisecond apart, the groups list as alpha, beta, stable, lts.
+      let order = 0;
       await db
         .insertInto('application')
         .values({
@@ -385,7 +387,7 @@ function seedMigration(clock: Clock): Migration {
               paused_reason: null,
               paused_ts: null,
               resumed_ts: null,
-              created_ts: now,
+              created_ts: new Date(now.getTime() - order++),
             })
             .execute();
         }
