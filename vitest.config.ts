@@ -12,6 +12,7 @@ export default defineConfig({
       '@ballast/disk': src('disk'),
       '@ballast/server': src('server'),
       '@ballast/provision': src('provision'),
+      '@ballast/agent': src('agent'),
     },
   },
   test: {
