@@ -4,6 +4,7 @@ import { yamlDocument, yamlMutant, yamlSoup } from '../../test/reference/yaml/ar
 import { handPicked, Scalars } from '../../test/reference/yaml/cases.js';
 import { normalized, ourOutcome } from '../../test/reference/yaml/compare.js';
 import { type YamlCase, yamlReference } from '../../test/reference/yaml/reference.js';
+import { Config } from '../../test/reference/yaml/test-types.js';
 
 const paths = [['s'], ['ls', 1], ['sub', 'name'], ['subs', 0, 'name'], ['psub', 'n'], ['nope', 'x'], []];
 
@@ -33,6 +34,41 @@ async function compareGenerated(arb: fc.Arbitrary<string>, numRuns: number): Pro
 describe('decodeYaml against yaml.v3 and vcontext', () => {
   it('matches on hand-picked documents', async () => {
     expect((await compare(handPicked)).join('\n')).toBe('');
+  });
+
+  it('matches on the documents of the unit tests, positions included', async () => {
+    const doc = [
+      'version: 1.1.0',
+      'storage:',
+      '  files:',
+      '    - path: /a',
+      '      mode: 0644',
+      '      contens: {}',
+      '    - path:',
+      '      contents: &c',
+      '        inline: hi',
+      'flag:',
+    ].join('\n');
+    const cases: YamlCase[] = [
+      {
+        type: Config,
+        doc,
+        paths: [
+          ['version'],
+          ['storage', 'files', 0, 'mode'],
+          ['storage', 'files', 1, 'path'],
+          ['storage'],
+          ['storage', 'files', 0],
+          ['storage', 'files', 1, 'contents'],
+          ['storage', 'files', 0, 'contents', 'source'],
+          ['storage', 'raid', 3],
+        ],
+      },
+      { type: Config, doc: 'storage:\nversion: 1\n' },
+      { type: Config, doc: 'version: "é😀"\nvariant: x\n', paths: [['variant']] },
+      { type: Config, doc: 'names: [é, 😀, x]', paths: [['names', 2]] },
+    ];
+    expect((await compare(cases)).join('\n')).toBe('');
   });
 
   it('matches on generated documents', async () => {

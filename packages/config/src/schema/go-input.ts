@@ -5,30 +5,30 @@ import type { GoBool, GoInt, GoPointer, GoSlice, GoString, GoStruct, GoType, GoV
  * A config written by hand in TypeScript: the same nesting as `GoValue`, every field optional, `undefined` (or
  * `null`) for a nil pointer. `fromInput` turns it into the zero-filled value the decoders produce.
  */
-export type GoInput<T extends GoType> = T extends GoString
-  ? string
-  : T extends GoInt
-    ? number
-    : T extends GoBool
-      ? boolean
-      : T extends GoPointer
-        ? GoInput<T['elem']> | undefined | null
-        : T extends GoSlice
-          ? readonly GoInput<T['elem']>[]
-          : T extends GoStruct
-            ? { readonly [F in T['fields'][number] as F['key']]?: GoInput<F['type']> }
-            : never;
+export type GoInput<T extends GoType> = GoStruct extends T
+  ? // Not a particular type but any struct (inside generic code): accept any object rather than expand forever.
+    { readonly [key: string]: unknown }
+  : T extends GoString
+    ? string
+    : T extends GoInt
+      ? number
+      : T extends GoBool
+        ? boolean
+        : T extends GoPointer
+          ? GoInput<T['elem']> | undefined | null
+          : T extends GoSlice
+            ? readonly GoInput<T['elem']>[]
+            : T extends GoStruct
+              ? { readonly [F in T['fields'][number] as F['key']]?: GoInput<F['type']> }
+              : never;
 
 /**
  * Turns a hand-written config into the Go value of `type`: missing fields get their zero value, unknown keys are
  * dropped, a written `[]` stays an empty (non-nil) slice, and numbers are truncated to integers where Go has `int`.
  */
-export const fromInput = ((input: unknown, type: GoType): unknown => convert(input, type)) as unknown as <
-  T extends GoStruct,
->(
-  input: GoInput<T> | undefined,
-  type: T,
-) => GoValue<T>;
+export function fromInput<T extends GoStruct>(input: GoInput<T> | undefined, type: T): GoValue<T> {
+  return convert(input, type) as GoValue<T>;
+}
 
 function convert(input: unknown, type: GoType): unknown {
   if (input === undefined || input === null) return zeroOf(type);

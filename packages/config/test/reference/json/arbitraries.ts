@@ -30,10 +30,13 @@ export const jsonDocument: fc.Arbitrary<string> = fc
 export const jsonMutant: fc.Arbitrary<string> = fc
   .tuple(
     jsonDocument,
-    fc.array(fc.tuple(fc.nat(), fc.constantFrom('', ' ', '"', ',', ':', '{', '}', '[', ']', '\\', 'e', '-', '\u00e9', '\t')), {
-      minLength: 1,
-      maxLength: 3,
-    }),
+    fc.array(
+      fc.tuple(fc.nat(), fc.constantFrom('', ' ', '"', ',', ':', '{', '}', '[', ']', '\\', 'e', '-', '\u00e9', '\t')),
+      {
+        minLength: 1,
+        maxLength: 3,
+      },
+    ),
   )
   .map(([doc, edits]) => {
     let s = doc;
