@@ -55,6 +55,14 @@ export async function apply(config: AnyIgnitionConfig, options: ApplyOptions): P
   };
   const rendered = await renderConfig(toLatest(config), context);
   refuseUnsupported(rendered);
+  const kargs = rendered.kernelArguments;
+  if (kargs.shouldExist.length > 0 || kargs.shouldNotExist.length > 0) {
+    // Flatcar does not run Ignition's kargs stage either; say so rather than drop them without a word.
+    context.log('warning: kernelArguments are not applied (Ignition applies them in its kargs stage)');
+  }
+  if (rendered.storage.disks.length > 0 || rendered.storage.filesystems.some((fs) => fs.format !== undefined)) {
+    context.log('note: storage.disks and storage.filesystems belong to the disks stage (applyDisks)');
+  }
   const settings = fetchSettingsOf(rendered, context);
   const contents = await prefetchFiles(rendered, { ...context, fetchSettings: settings });
   await ensurePasswd(rendered, context);

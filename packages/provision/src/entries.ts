@@ -1,4 +1,4 @@
-import { chmod, lchown, link, lstat, readFile, readlink, rm, stat, symlink } from 'node:fs/promises';
+import { chmod, lchown, link, lstat, readFile, readlink, rm, symlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Config3_4 } from '@ballast/config';
 import type { FileContents } from './apply.js';
@@ -244,10 +244,7 @@ async function createLink(entry: Extract<Entry, { kind: 'link' }>, context: Appl
   if (hard) {
     const targetHost = await resolveInRoot(context.root, target);
     try {
-      if (
-        (await stat(targetHost).catch(() => undefined))?.isDirectory() &&
-        !(await lstat(targetHost)).isSymbolicLink()
-      ) {
+      if ((await lstatOrUndefined(targetHost))?.isDirectory()) {
         throw new ProvisionError('NODE_EXISTS', `hard link target ${target} is a directory`);
       }
       await link(targetHost, host);
