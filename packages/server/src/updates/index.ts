@@ -12,6 +12,18 @@ export { isInOfficeHours } from './office-hours.js';
 export { appStatusFor, CANARY_GATE_CLOSED, OUTSIDE_MAINTENANCE_WINDOW, Refusal } from './refusal.js';
 export { COREOS_GROUP_TRACKS, normalizeAppId, requestArch, requestTrack } from './request-arch.js';
 export {
+  pruneInactiveInstances,
+  type RetentionJob,
+  type RetentionOptions,
+  startRetention,
+} from './retention.js';
+export {
+  collectRolloutCounters,
+  formatRolloutMetrics,
+  getRolloutCounters,
+  type RolloutCounters,
+} from './rollout-metrics.js';
+export {
   type CanaryGateInput,
   checkCanaryGate,
   checkFailureHalt,
