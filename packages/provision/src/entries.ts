@@ -37,6 +37,8 @@ export async function createEntries(
   const entries = await orderedEntries(config, contents, context.root);
   for (const entry of entries) {
     try {
+      // Owners named in the entry must exist before anything is removed or written for it.
+      await resolveOwner(entry.node, context.root, { uid: 0, gid: 0 });
       if (entry.node.overwrite === true) await removeAll(entry.host);
       if (entry.kind === 'file') await createFile(entry, context);
       else if (entry.kind === 'directory') await createDirectory(entry, context);
