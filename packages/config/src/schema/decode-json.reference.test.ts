@@ -4,11 +4,24 @@ import { jsonDocument, jsonMutant } from '../../test/reference/json/arbitraries.
 import { type Comparable, ourOutcome, theirOutcome } from '../../test/reference/json/compare.js';
 import { type JsonDecodeCase, jsonReference } from '../../test/reference/json/reference.js';
 import { Scalars } from '../../test/reference/yaml/cases.js';
+import { Config } from '../../test/reference/yaml/test-types.js';
 
-const paths = [['s'], ['ls', 1], ['sub', 'name'], ['subs', 0, 'name'], ['psub', 'n'], ['nope', 'x'], []];
+const paths = [
+  ['s'],
+  ['ls', 1],
+  ['sub', 'name'],
+  ['subs', 0, 'name'],
+  ['psub', 'n'],
+  ['nope', 'x'],
+  [],
+  ['version'],
+  ['storage'],
+  ['storage', 'files'],
+  ['storage', 'files', 0, 'path'],
+];
 
-async function compare(docs: readonly string[]): Promise<string[]> {
-  const cases: JsonDecodeCase[] = docs.map((doc) => ({ mode: 'decode', type: Scalars, doc, paths }));
+async function compare(docs: readonly string[], type: JsonDecodeCase['type'] = Scalars): Promise<string[]> {
+  const cases: JsonDecodeCase[] = docs.map((doc) => ({ mode: 'decode', type, doc, paths }));
   const theirs = await jsonReference(cases);
   const failures: string[] = [];
   cases.forEach((c, i) => {
@@ -111,6 +124,16 @@ const handPicked = [
 describe('decodeJson against encoding/json and vcontext', () => {
   it('matches on hand-picked documents', async () => {
     expect((await compare(handPicked)).join('\n')).toBe('');
+  });
+
+  it('matches on the documents of the unit tests', async () => {
+    const docs = [
+      '{\n  "version": "é",\n  "storage": {"files": [{"path": "/a", "x": 1}]}\n}',
+      '{"storage": null, "version": 1}',
+      '{"storage": {"files": [{"path": "a"}, null, {"mode": 0}]}}',
+      '{"storage": {"files": {"path": "a"}}}',
+    ];
+    expect((await compare(docs, Config)).join('\n')).toBe('');
   });
 
   it.each([

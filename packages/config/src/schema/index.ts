@@ -7,5 +7,7 @@ export * from './json-schema.js';
 export * from './marshal-go.js';
 export * from './model.js';
 export type { Position, SourceMap, SourceNode } from './source-map.js';
-export { sourceMapOf } from './source-map.js';
+export { sourceMapOf, yamlSourceTree } from './source-map.js';
 export { unusedKeyReports } from './unused-keys.js';
+export type { YamlKind, YamlNode } from './yaml-node.js';
+export { type ParsedYaml, parseYaml } from './yaml-parse.js';
