@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { apply } from './apply.js';
 import { ProvisionError } from './provision-error.js';
 import { makeBaseRoot, snapshot, tempDir } from './reference-ignition.test-helper.js';
@@ -25,6 +25,7 @@ beforeEach(async () => {
   await mkdir(outside);
   await makeBaseRoot(root);
 });
+afterEach(() => rm(dir, { recursive: true, force: true }));
 
 const v34 = (rest: Record<string, unknown>) =>
   parseConfigText(JSON.stringify({ ignition: { version: '3.4.0' }, ...rest }));
