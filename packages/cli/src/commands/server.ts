@@ -118,15 +118,16 @@ export async function serve(options: ServerCommandOptions, io: Io, stop: AbortSi
     return 1;
   }
   if (typeof outcome === 'object') {
-    io.stdout.write(
-      `Flatcar nodes: SERVER=${server.url}/v1/update/${options.omahaSuffix ? `${options.omahaSuffix}` : ''} in /etc/flatcar/update.conf\n`,
-    );
     if (outcome.ready.initialAdminToken !== undefined) {
       io.stdout.write(
         `Admin API token (shown once, keep it safe): ${outcome.ready.initialAdminToken}\n` +
           `  curl -H 'Authorization: Bearer ${outcome.ready.initialAdminToken}' ${server.url}/api/apps\n`,
       );
     }
+    // Written last, so a script that waits for this line has the token by then.
+    io.stdout.write(
+      `Flatcar nodes: SERVER=${server.url}/v1/update/${options.omahaSuffix ?? ''} in /etc/flatcar/update.conf\n`,
+    );
     await stopped;
   }
   await server.close();

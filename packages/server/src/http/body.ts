@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { InvalidInputError } from '../errors.js';
 import { HttpError } from './http-error.js';
+import { jsonErrorOffset, lineColumn } from './json-error-position.js';
 
 /** Largest JSON body the REST API reads. */
 export const JSON_BODY_LIMIT = 1024 * 1024;
@@ -33,17 +34,6 @@ function tooLarge(limit: number): HttpError {
   return new HttpError(413, 'PAYLOAD_TOO_LARGE', `Request body is larger than ${limit} bytes`);
 }
 
-/** Where in a JSON text V8's parser stopped, as `line:column`, when its message says. */
-function position(text: string, message: string): string | undefined {
-  const match = /position (\d+)/.exec(message);
-  if (!match) return undefined;
-  const offset = Number(match[1]);
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - before.lastIndexOf('\n');
-  return `${line}:${column}`;
-}
-
 /**
  * Reads a JSON object body. Malformed JSON is a 400 saying where parsing stopped; a body that is not an object is a
  * 400 naming the body; a Content-Type other than JSON is a 415.
@@ -63,8 +53,9 @@ export async function readJsonObject(req: IncomingMessage, limit = JSON_BODY_LIM
     value = JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
-    const where = position(text, message);
-    throw new HttpError(400, 'INVALID_JSON', `Malformed JSON${where ? ` at ${where}` : ''}: ${message}`);
+    const offset = jsonErrorOffset(text);
+    const where = offset === undefined ? '' : ` at ${lineColumn(text, offset)}`;
+    throw new HttpError(400, 'INVALID_JSON', `Malformed JSON${where}: ${message}`);
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new InvalidInputError([{ path: '', message: 'Expected a JSON object' }]);

@@ -1,0 +1,161 @@
+// Starts real `ballast server` processes for the end-to-end tests: the built CLI (packages/cli/dist), rebuilt first
+// when a source is newer, so the tests always run the code as it is.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('../../', import.meta.url).pathname;
+const entry = join(root, 'packages/cli/dist/commands/server.js');
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const name of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, name.name);
+    if (name.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (name.name.endsWith('.ts') && !name.name.endsWith('.test.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Builds the server and the CLI when their dist is missing or older than a source; one test file at a time. */
+export function ensureBuilt(): void {
+  const sources = Math.max(
+    newestSource(join(root, 'packages/server/src')),
+    newestSource(join(root, 'packages/omaha/src')),
+    newestSource(join(root, 'packages/cli/src/commands')),
+  );
+  const built = existsSync(entry)
+    ? (statSync(join(root, 'packages/server/dist/server.js'), { throwIfNoEntry: false })?.mtimeMs ?? 0)
+    : 0;
+  if (built >= sources && statSync(entry).mtimeMs >= newestSource(join(root, 'packages/cli/src/commands'))) return;
+  const lock = join(root, 'node_modules/.ballast-build-lock');
+  for (let waited = 0; ; waited += 200) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (waited > 120_000) throw new Error(`Build lock ${lock} held for 2 minutes; remove it if no build runs`);
+      sleepSync(200);
+    }
+  }
+  try {
+    execFileSync('npx', ['tsc', '-b', 'packages/server', 'packages/cli'], { cwd: root, stdio: 'pipe' });
+  } catch (error) {
+    const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
+    throw new Error(`Building the server failed:\n${output}`);
+  } finally {
+    rmdirSync(lock);
+  }
+}
+
+/** A running `ballast server` process. */
+export interface ServerProcess {
+  readonly url: string;
+  /** The admin token printed at first start, if any. */
+  readonly token: string | undefined;
+  readonly child: ChildProcess;
+  stdout(): string;
+  stderr(): string;
+  /** The JSON log lines so far. */
+  logs(): Record<string, unknown>[];
+  /** Sends a signal and waits for the exit; resolves with the exit code (null when killed by the signal). */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Options of {@link startServerProcess}. */
+export interface StartOptions {
+  /** Resolve once listening, without waiting for the database (for tests of the starting phase). */
+  readonly waitFor?: 'ready' | 'listening';
+  readonly timeoutMs?: number;
+}
+
+/** Runs `ballast server ARGS` (with `--listen 127.0.0.1:0` unless given) and waits until it is ready. */
+export async function startServerProcess(args: readonly string[], options: StartOptions = {}): Promise<ServerProcess> {
+  ensureBuilt();
+  const argv = args.includes('--listen') ? [...args] : ['--listen', '127.0.0.1:0', ...args];
+  const script =
+    `import(${JSON.stringify(entry)}).then((m) => m.run(process.argv.slice(1), ` +
+    `{ stdout: process.stdout, stderr: process.stderr, readStdin: () => Buffer.alloc(0) })).then((code) => { process.exitCode = code; });`;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+  });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const logs = () =>
+    err
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
+  const waitFor = options.waitFor ?? 'ready';
+  for (;;) {
+    const listening = logs().some((line) => typeof line.url === 'string');
+    if (waitFor === 'listening' && listening) break;
+    if (waitFor === 'ready' && out.includes('Flatcar nodes:')) break;
+    if (child.exitCode !== null) throw new Error(`ballast server exited with ${child.exitCode}:\n${out}\n${err}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`ballast server did not start in time:\n${out}\n${err}`);
+    }
+    await new Promise((done) => setTimeout(done, 25));
+  }
+  const url = String(logs().find((line) => typeof line.url === 'string')!.url);
+  const token = /Admin API token \(shown once, keep it safe\): (\S+)/.exec(out)?.[1];
+  return {
+    url,
+    token,
+    child,
+    stdout: () => out,
+    stderr: () => err,
+    logs,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field by the tests
+type Json = any;
+
+/** A fetch against a server with an optional bearer token and JSON body. */
+export async function call(
+  server: { readonly url: string },
+  path: string,
+  init: {
+    method?: string;
+    token?: string | undefined;
+    json?: unknown;
+    body?: string | Buffer;
+    headers?: Record<string, string>;
+  } = {},
+): Promise<{ status: number; headers: Headers; text: string; json: () => Json }> {
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  let body: string | Buffer | undefined = init.body;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(`${server.url}${path}`, {
+    method: init.method ?? 'GET',
+    headers,
+    ...(body !== undefined && { body }),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+}
