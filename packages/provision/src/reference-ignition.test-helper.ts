@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, lstat, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -84,10 +84,14 @@ export async function runReference(root: string, config: string): Promise<{ ok: 
     `--config-cache=${join(work, 'cache.json')}`,
     `--state-file=${join(work, 'state')}`,
   ];
-  const fetch = await exec(IGNITION, ['--stage=fetch-offline', `--neednet=${join(work, 'neednet')}`, ...common], env);
-  if (fetch.code !== 0) return { ok: false, log: fetch.output };
-  const files = await exec(IGNITION, ['--stage=files', ...common], env);
-  return { ok: files.code === 0, log: fetch.output + files.output };
+  try {
+    const fetch = await exec(IGNITION, ['--stage=fetch-offline', `--neednet=${join(work, 'neednet')}`, ...common], env);
+    if (fetch.code !== 0) return { ok: false, log: fetch.output };
+    const files = await exec(IGNITION, ['--stage=files', ...common], env);
+    return { ok: files.code === 0, log: fetch.output + files.output };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
 }
 
 /** One entry of a tree, with what the comparison looks at. */
