@@ -154,7 +154,7 @@ export async function call(
   const response = await fetch(`${server.url}${path}`, {
     method: init.method ?? 'GET',
     headers,
-    ...(body !== undefined && { body }),
+    ...(body !== undefined && { body: typeof body === 'string' ? body : new Uint8Array(body) }),
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
