@@ -32,7 +32,10 @@ export interface GoSlice {
 /** A struct; fields of embedded structs are listed inline, in the position Go's encoder emits them. */
 export interface GoStruct {
   readonly kind: 'struct';
-  /** The Go type name, for messages and JSON Schema definitions (`File`, `Resource`). */
+  /**
+   * The Go type name, for messages and JSON Schema definitions (`File`, `Resource`). Go's decoders name types with
+   * their package (`cannot unmarshal !!str into v0_5.File`): write `v0_5.File`, or use `qualify`, to get their text.
+   */
   readonly name: string;
   readonly fields: readonly GoField[];
 }
@@ -96,4 +99,44 @@ export function struct<const F extends readonly GoField[]>(
   fields: F,
 ): { readonly kind: 'struct'; readonly name: string; readonly fields: F } {
   return { kind: 'struct', name, fields };
+}
+
+const qualified = new WeakMap<GoType, Map<string, GoType>>();
+
+/**
+ * The same type with every struct name that has no package yet prefixed by `pkg.`, as Go's messages print types
+ * (`types.File`, `v0_5.Storage`). Structs shared within the type stay shared in the copy.
+ */
+export function qualify<T extends GoType>(type: T, pkg: string): T {
+  let byPkg = qualified.get(type);
+  if (!byPkg) {
+    byPkg = new Map();
+    qualified.set(type, byPkg);
+  }
+  const known = byPkg.get(pkg);
+  if (known) return known as T;
+  let out: GoType;
+  switch (type.kind) {
+    case 'pointer':
+    case 'slice': {
+      const copy = { ...type };
+      byPkg.set(pkg, copy);
+      (copy as { elem: GoType }).elem = qualify(type.elem, pkg);
+      return copy as T;
+    }
+    case 'struct': {
+      const copy = {
+        ...type,
+        name: type.name.includes('.') ? type.name : `${pkg}.${type.name}`,
+        fields: [] as GoField[],
+      };
+      byPkg.set(pkg, copy);
+      copy.fields.push(...type.fields.map((f) => ({ ...f, type: qualify(f.type, pkg) })));
+      return copy as unknown as T;
+    }
+    default:
+      out = type;
+  }
+  byPkg.set(pkg, out);
+  return out as T;
 }
