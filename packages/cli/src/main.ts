@@ -22,6 +22,14 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'Merge child Ignition configs into a parent, as Ignition does',
     load: () => import('./commands/ignition-merge.js'),
   },
+  'provision apply': {
+    summary: "Apply an Ignition config to a root directory, as Ignition's files stage does",
+    load: () => import('./commands/provision-apply.js'),
+  },
+  'provision run': {
+    summary: 'First boot: find the Ignition config where Flatcar looks for it and apply it once',
+    load: () => import('./commands/provision-run.js'),
+  },
   disk: {
     summary: 'GPT disks and the A/B USR slots: create, show, set, boot (as cgpt and gptprio)',
     load: () => import('./commands/disk.js'),
