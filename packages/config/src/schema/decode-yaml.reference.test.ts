@@ -84,6 +84,33 @@ describe('decodeYaml against yaml.v3 and vcontext', () => {
   });
 });
 
+describe('decodeYaml on bytes that are not plain UTF-8, against yaml.v3', () => {
+  const enc = (s: string): number[] => [...new TextEncoder().encode(s)];
+  const docs: [string, number[]][] = [
+    ['invalid leading byte', [...enc('s: a'), 0xff, ...enc('\n')]],
+    ['invalid trailing byte', [...enc('s: a'), 0xc3, 0x28, ...enc('\n')]],
+    ['truncated sequence at the end', [...enc('s: a'), 0xe2, 0x82]],
+    ['overlong form', [...enc('s: '), 0xc0, 0xaf]],
+    ['encoded surrogate', [...enc('s: '), 0xed, 0xa0, 0x80]],
+    ['control character', enc('s: a\u0001b')],
+    ['DEL', enc('s: a\u007fb')],
+    ['C1 control', enc('s: a\u0085b\u0086')],
+    ['U+FFFE', enc('s: a\ufffe')],
+    ['NUL', enc('s: a\u0000')],
+    ['UTF-8 BOM', [0xef, 0xbb, 0xbf, ...enc('s: bom\n')]],
+    ['UTF-16LE', [0xff, 0xfe, ...[...'s: x\ni: 2\n'].flatMap((c) => [c.charCodeAt(0), 0])]],
+    ['UTF-16BE', [0xfe, 0xff, ...[...'s: \u00e9\n'].flatMap((c) => [0, c.charCodeAt(0)])]],
+    ['bad byte far after an error', [...enc(`s: [\n${'x'.repeat(600)}`), 0xff]],
+    ['bad byte far after valid text', [...enc(`s: ${'x'.repeat(2000)}\ni: a\n`), 0xff]],
+    ['bad byte in a later document', [...enc('s: a\n---\n'), ...enc('x'.repeat(600)), 0xff]],
+  ];
+
+  it('fails or succeeds as yaml.v3 does', async () => {
+    const cases = docs.map(([, bytes]) => ({ type: Scalars, doc: Uint8Array.from(bytes), paths: [['s'], ['i']] }));
+    expect((await compare(cases)).join('\n')).toBe('');
+  });
+});
+
 describe('decodeYaml on hostile input, against yaml.v3', () => {
   const mergeBomb = ['a0: &a0 {name: x}'];
   const listBomb = ['a0: &a0 [x, y, z, w, v, u, t, s, r, q]'];

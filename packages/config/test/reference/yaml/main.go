@@ -3,6 +3,7 @@
 // run time from a JSON description of Ballast's type model, and prints what happened as JSON.
 //
 // stdin: [{"type": <type>, "doc": "...", "paths": [[...], ...], "mode": "decode" | "unmarshal"}, ...]
+// ("raw" instead of "doc" gives the document as base64, for bytes that are not UTF-8)
 // <type>: {"kind": "string" | "int" | "bool"} | {"kind": "pointer" | "slice", "elem": <type>}
 //
 //	| {"kind": "struct", "name": "v0_5.File", "fields": [{"key": "path", "type": <type>}, ...]}
@@ -12,6 +13,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -43,6 +45,7 @@ type fieldDesc struct {
 type request struct {
 	Type  typeDesc        `json:"type"`
 	Doc   string          `json:"doc"`
+	Raw   string          `json:"raw"`
 	Paths [][]interface{} `json:"paths"`
 	Mode  string          `json:"mode"`
 }
@@ -160,6 +163,13 @@ func run(req request) (resp response) {
 			resp = response{Error: &msg}
 		}
 	}()
+	if req.Raw != "" {
+		raw, err := base64.StdEncoding.DecodeString(req.Raw)
+		if err != nil {
+			panic(err)
+		}
+		req.Doc = string(raw)
+	}
 	b := &builder{names: map[string]string{}}
 	t := b.build(req.Type)
 	ptr := reflect.New(t)

@@ -5,7 +5,8 @@ import type { GoType } from '../../../src/schema/model.js';
 /** One document for the Go reference: decoded into `type`, with positions asked for `paths`. */
 export interface YamlCase {
   readonly type: GoType;
-  readonly doc: string;
+  /** The document; a Uint8Array for bytes that are not UTF-8. */
+  readonly doc: string | Uint8Array;
   readonly paths?: readonly (readonly (string | number)[])[];
   /** `decode` (Butane's `yaml.NewDecoder(r).Decode`, the default) or `unmarshal` (`yaml.Unmarshal`). */
   readonly mode?: 'decode' | 'unmarshal';
@@ -24,6 +25,9 @@ const source = fileURLToPath(new URL('./main.go', import.meta.url));
 /** Runs the cases through the Go reference in one process. */
 export async function yamlReference(cases: readonly YamlCase[]): Promise<YamlOutcome[]> {
   const binary = await buildGoReference(source);
-  const out = await runGoReference(binary, [], JSON.stringify(cases));
+  const input = cases.map((c) =>
+    typeof c.doc === 'string' ? c : { ...c, doc: '', raw: Buffer.from(c.doc).toString('base64') },
+  );
+  const out = await runGoReference(binary, [], JSON.stringify(input));
   return JSON.parse(out.toString('utf8')) as YamlOutcome[];
 }
