@@ -159,3 +159,51 @@ export async function call(
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
 }
+
+/** Flatcar's application id, bare. */
+export const FLATCAR_APP = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+
+/**
+ * Publishes a package for amd64 and points the stable amd64 channel at it; returns the stable amd64 group, changed
+ * by `policy` (e.g. `{ policy_max_updates_per_period: 5 }`).
+ */
+export async function publishToStable(
+  server: { readonly url: string },
+  token: string | undefined,
+  options: { readonly version?: string; readonly policy?: Record<string, unknown> } = {},
+): Promise<{ groupId: string; packageId: string }> {
+  const version = options.version ?? '9999.0.0';
+  const created = await call(server, `/api/apps/${FLATCAR_APP}/packages`, {
+    method: 'POST',
+    token,
+    json: {
+      type: 1,
+      version,
+      arch: 1,
+      url: 'https://update.example.com/flatcar/',
+      filename: 'flatcar_production_update.gz',
+      size: '1000',
+      hash: 'c2hhMQ==',
+      flatcar_action: { sha256: 'c2hhMjU2' },
+    },
+  });
+  if (created.status !== 200) throw new Error(`Creating a package failed: ${created.status} ${created.text}`);
+  const app = (await call(server, `/api/apps/${FLATCAR_APP}`, { token })).json();
+  const channel = app.channels.find((c: { name: string; arch: number }) => c.name === 'stable' && c.arch === 1);
+  const group = app.groups.find((g: { channel_id: string }) => g.channel_id === channel.id);
+  const pointed = await call(server, `/api/apps/${FLATCAR_APP}/channels/${channel.id}`, {
+    method: 'PUT',
+    token,
+    json: { package_id: created.json().id },
+  });
+  if (pointed.status !== 200) throw new Error(`Pointing the channel failed: ${pointed.text}`);
+  if (options.policy) {
+    const changed = await call(server, `/api/apps/${FLATCAR_APP}/groups/${group.id}`, {
+      method: 'PUT',
+      token,
+      json: options.policy,
+    });
+    if (changed.status !== 200) throw new Error(`Changing the group failed: ${changed.text}`);
+  }
+  return { groupId: group.id, packageId: created.json().id };
+}
