@@ -351,11 +351,11 @@ class RequestRun {
     if (threshold === null || !group.policyUpdatesEnabled || version === undefined || version !== failedVersion) {
       return;
     }
-    const resumedAt = (group as { readonly resumedAt?: Date | null }).resumedAt ?? null;
+    // An operator who resumed a halted group decided the failures so far are understood: count from there.
     const outcome = await this.store.getVersionOutcome({
       groupId: group.id,
       version,
-      ...(resumedAt !== null && { since: resumedAt }),
+      ...(group.resumedAt !== null && { since: group.resumedAt }),
     });
     const decision = checkFailureHalt({ threshold, outcome, version });
     if (!decision.halt) return;

@@ -396,8 +396,18 @@ export function rolloutContract(name: string, target: RolloutTarget): void {
         // Failed machines ask again: no update while halted.
         expect((await nodes[1]!.check()).appStatus).toBe('error-updatesDisabled');
 
+        f.clock.advance(MINUTE);
         await f.store.resumeGroup(group.id);
         expect((await late.check()).version).toBe('2.0.0');
+        // Counted from the resume: three granted since (nodes 1 and 3 ask again), and one failure is a third.
+        expect((await nodes[1]!.check()).version).toBe('2.0.0');
+        expect((await nodes[3]!.check()).version).toBe('2.0.0');
+        await late.fail();
+        expect((await f.store.getGroup(group.id)).policyUpdatesEnabled).toBe(true);
+        await nodes[1]!.fail();
+        const again = await f.store.getGroup(group.id);
+        expect(again.policyUpdatesEnabled).toBe(false);
+        expect(again.pausedReason).toMatch(/2 of 3 updates/);
       });
 
       it('counts rollbacks (error code 44) as failed updates', async () => {
