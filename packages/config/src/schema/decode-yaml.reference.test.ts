@@ -98,6 +98,11 @@ describe('decodeYaml on bytes that are not plain UTF-8, against yaml.v3', () => 
     ['U+FFFE', enc('s: a\ufffe')],
     ['NUL', enc('s: a\u0000')],
     ['UTF-8 BOM', [0xef, 0xbb, 0xbf, ...enc('s: bom\n')]],
+    [
+      'two BOMs, which make yaml.v3 skip the first character of each line',
+      [0xef, 0xbb, 0xbf, 0xef, 0xbb, 0xbf, ...enc('xs: a\nxi: 1\n')],
+    ],
+    ['a BOM at a line start', enc('s: a\n\ufeffi: 1\n')],
     ['UTF-16LE', [0xff, 0xfe, ...[...'s: x\ni: 2\n'].flatMap((c) => [c.charCodeAt(0), 0])]],
     ['UTF-16BE', [0xfe, 0xff, ...[...'s: \u00e9\n'].flatMap((c) => [0, c.charCodeAt(0)])]],
     ['bad byte far after an error', [...enc(`s: [\n${'x'.repeat(600)}`), 0xff]],

@@ -128,6 +128,10 @@ class Reader {
   readonly chars: Uint32Array;
   length = 0;
   pos = 0;
+  /** Where yaml.v3's buffer starts: the position of its last refill (its BOM check looks there). */
+  bufferStart = 0;
+  /** NULs yaml.v3 has counted as unread past the end (one per refill asked for at the end). */
+  private nuls = 0;
   private rawRead = 0;
   private rawPos = 0;
   private eof = false;
@@ -140,16 +144,26 @@ class Reader {
 
   /** Makes `n` characters available from the current position (NUL past the end), or throws a reader error. */
   need(n: number): void {
-    if (this.length - this.pos >= n) return;
+    if (this.length - this.pos + this.nuls >= n) return;
+    // yaml.v3 moves what is left of its buffer to the front before refilling.
+    this.bufferStart = this.pos;
     if (this.encoding === undefined) this.determineEncoding();
     let first = true;
-    while (this.length - this.pos < n) {
+    while (this.length - this.pos + this.nuls < n) {
       if (!first || this.rawPos === this.rawRead) this.readRaw();
       first = false;
       this.decode();
-      if (this.eof) break;
+      if (this.eof) {
+        this.nuls++;
+        break;
+      }
     }
-    // Past the end everything reads as NUL; `length` only matters until then.
+    // Past the end everything reads as NUL.
+  }
+
+  /** yaml.v3's `is_bom`, which looks at the start of its buffer rather than at the current position. */
+  bomAtBufferStart(): boolean {
+    return this.bufferStart < this.length && this.chars[this.bufferStart] === BOM;
   }
 
   /** The character `k` places ahead (NUL past the end). */
@@ -734,8 +748,9 @@ export class Scanner {
   private scanToNextToken(): void {
     for (;;) {
       this.need(1);
-      // yaml.v3 means to let a BOM start any line (its check looks at the buffer start instead).
-      if (this.mark.column === 0 && this.c() === BOM) this.advance();
+      // yaml.v3 means to let a BOM start any line, but checks the start of its buffer: when that holds a BOM,
+      // the first character of every line is skipped, whatever it is.
+      if (this.mark.column === 0 && this.r.bomAtBufferStart()) this.advance();
       this.need(1);
       // Tabs are whitespace in flow context and after a token on the same line, not in block indentation.
       while (this.c() === SPACE || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && this.c() === TAB)) {

@@ -144,10 +144,13 @@ export const yamlDocument: fc.Arbitrary<string> = fc
     return `${start ? '---\n' : ''}${comment ? '# generated\n' : ''}${preamble}${body}`;
   });
 
-const soupChars = [
+const soupParts = [
   ' ',
   ' ',
+  '  ',
   '\n',
+  '\r\n',
+  '\r',
   '\t',
   '-',
   ':',
@@ -158,19 +161,51 @@ const soupChars = [
   '}',
   ',',
   '#',
-  '&',
-  '*',
+  '&a',
+  '*a',
   '!',
+  '!!str',
+  '!x!',
   '|',
   '>',
+  '|-',
+  '>+2',
   "'",
   '"',
+  '%YAML 1.1',
+  '%TAG ! tag:x,2000:',
+  '@',
+  '`',
+  '.',
+  '\\',
+  '~',
+  '---',
+  '...',
+  's',
+  'i',
+  'ls',
+  'sub',
+  'name',
+  '1',
+  '0x',
+  'é',
+  '\ufeff',
+  '\u2028',
+  '\u0085',
+  's: ',
+  '- ',
+  '\n  ',
+  '\n    ',
+  'x: y',
+  '<<',
+  '"\\u00',
+  '\\n',
+  'yes',
 ];
-const soupWords = ['s', 'i', 'ls', 'a', '1', '%', '@', '.', '\\', '~', '---', '...', 's: ', '- ', '\n  ', 'x: y'];
 
-/** Short strings of YAML punctuation, to compare how errors are found and worded. */
+/** Strings of YAML punctuation, indentation and odd characters, to compare how errors are found and worded. */
 export const yamlSoup: fc.Arbitrary<string> = fc
-  .array(fc.oneof(fc.constantFrom(...soupChars), fc.constantFrom(...soupWords)), { maxLength: 24 })
+  .array(fc.constantFrom(...soupParts), { maxLength: 40 })
   .map((parts) => parts.join(''));
 
 /** A generated document with a few characters changed, to land near valid YAML. */

@@ -1,4 +1,5 @@
 import { decodeYaml, yamlErrorText } from '../../../src/schema/decode-yaml.js';
+import { goStringFromBytes, goStringToBytes } from '../../../src/schema/go-text.js';
 import { marshalGo } from '../../../src/schema/marshal-go.js';
 import type { GoStruct, GoType } from '../../../src/schema/model.js';
 import type { YamlCase, YamlOutcome } from './reference.js';
@@ -21,7 +22,10 @@ const shown = new WeakMap<GoType, GoType>();
 /** What our decoder makes of a case, in the reference's shape. */
 export function ourOutcome(c: YamlCase): YamlOutcome {
   const d = decodeYaml(c.doc, c.type as GoStruct);
-  const error = yamlErrorText(d.reports);
+  // The reference prints Go's error through encoding/json, which writes each invalid byte as U+FFFD.
+  const text = yamlErrorText(d.reports);
+  const error =
+    text === undefined ? undefined : goStringFromBytes(goStringToBytes(text)).replace(/[\udc80-\udcff]/g, '\ufffd');
   if (d.value === undefined) {
     return { error: error ?? '(no error text)', value: null, reports: null, positions: null };
   }
