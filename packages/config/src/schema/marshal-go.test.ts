@@ -1,9 +1,16 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { goValue } from '../../test/reference/json/values.js';
 import { Config, File, Storage } from '../../test/reference/yaml/test-types.js';
+import { decodeJson } from './decode-json.js';
 import { goStringFromBytes } from './go-text.js';
 import { emptySlice, zeroValue } from './go-value.js';
 import { isEmptyGoValue, marshalGo } from './marshal-go.js';
-import { bool, field, int, ptr, slice, str, struct } from './model.js';
+import { bool, field, type GoType, int, ptr, slice, str, struct } from './model.js';
+
+// Values whose strings are valid UTF-8 (JSON cannot carry other bytes back).
+const goValidValue = (t: GoType): fc.Arbitrary<unknown> =>
+  goValue(t).filter((v) => !/\\udc[89a-f][0-9a-f]/i.test(JSON.stringify(v) ?? ''));
 
 const T = struct('T', [
   field('s', str, { omitempty: false }),
@@ -83,6 +90,27 @@ describe('marshalGo', () => {
         '  ]',
         '}',
       ].join('\n'),
+    );
+  });
+});
+
+describe('marshalGo and decodeJson together', () => {
+  it('give back the value written, nil and empty slices included', () => {
+    const T2 = struct('T2', [
+      field('s', str, { omitempty: false }),
+      field('n', int, { omitempty: false }),
+      field('b', bool, { omitempty: false }),
+      field('p', ptr(str), { omitempty: false }),
+      field('l', slice(struct('E', [field('x', ptr(int), { omitempty: false })])), { omitempty: false }),
+    ]);
+    fc.assert(
+      fc.property(goValidValue(T2), (v) => {
+        const text = marshalGo(v, T2, { pretty: false });
+        const back = decodeJson(text, T2);
+        expect(back.reports).toEqual([]);
+        expect(marshalGo(back.value, T2, { pretty: true })).toBe(marshalGo(v, T2, { pretty: true }));
+      }),
+      { numRuns: 200 },
     );
   });
 });
