@@ -88,6 +88,31 @@ export function ensureBuilt(): void {
   }
 }
 
+/** Runs `ballast server token ARGS` to completion. */
+export function runTokenCommand(args: readonly string[]): { status: number; stdout: string; stderr: string } {
+  ensureBuilt();
+  const script =
+    `import(${JSON.stringify(join(out, 'commands/server-token.js'))}).then((m) => m.run(process.argv.slice(1), ` +
+    `{ stdout: process.stdout, stderr: process.stderr, readStdin: () => Buffer.alloc(0) })).then(` +
+    `(code) => { process.exitCode = code; }, ` +
+    // As the CLI's main does: a usage error is exit status 2.
+    `(error) => { process.stderr.write(String(error && error.message) + '\\n'); process.exitCode = error && error.name === 'UsageError' ? 2 : 1; });`;
+  try {
+    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], {
+      cwd: root,
+      stdio: 'pipe',
+    }).toString();
+    return { status: 0, stdout, stderr: '' };
+  } catch (error) {
+    const failed = error as { status?: number; stdout?: Buffer; stderr?: Buffer };
+    return {
+      status: failed.status ?? 1,
+      stdout: failed.stdout?.toString() ?? '',
+      stderr: failed.stderr?.toString() ?? '',
+    };
+  }
+}
+
 /** A running `ballast server` process. */
 export interface ServerProcess {
   readonly url: string;
@@ -115,7 +140,10 @@ export async function startServerProcess(args: readonly string[], options: Start
   const argv = args.includes('--listen') ? [...args] : ['--listen', '127.0.0.1:0', ...args];
   const script =
     `import(${JSON.stringify(entry)}).then((m) => m.run(process.argv.slice(1), ` +
-    `{ stdout: process.stdout, stderr: process.stderr, readStdin: () => Buffer.alloc(0) })).then((code) => { process.exitCode = code; });`;
+    `{ stdout: process.stdout, stderr: process.stderr, readStdin: () => Buffer.alloc(0) })).then(` +
+    `(code) => { process.exitCode = code; }, ` +
+    // As the CLI's main does: a usage error is exit status 2.
+    `(error) => { process.stderr.write(String(error && error.message) + '\\n'); process.exitCode = error && error.name === 'UsageError' ? 2 : 1; });`;
   const child = spawn(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
