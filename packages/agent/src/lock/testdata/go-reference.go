@@ -1,0 +1,70 @@
+// A reference for the lock tests: Go's encoding/json, time.ParseDuration and url.QueryEscape, which locksmith
+// uses to store its semaphore, read its reboot window length and name a group's key. Each line of standard input
+// is one base64 case; each line of output is the base64 answer, or "ERR".
+package main
+
+import (
+	"bufio"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"time"
+)
+
+// The field names and types of the JSON value locksmith keeps in etcd.
+type semaphore struct {
+	Semaphore int      `json:"semaphore"`
+	Max       int      `json:"max"`
+	Holders   []string `json:"holders"`
+}
+
+func answer(mode string, in []byte) (string, bool) {
+	switch mode {
+	case "marshal":
+		// The input is a semaphore in JSON; Go reads it and writes it back as json.Marshal does.
+		var s semaphore
+		if err := json.Unmarshal(in, &s); err != nil {
+			return "", false
+		}
+		out, _ := json.Marshal(s)
+		return string(out), true
+	case "unmarshal":
+		s := &semaphore{}
+		if err := json.Unmarshal(in, s); err != nil {
+			return "", false
+		}
+		out, _ := json.Marshal(s)
+		return string(out), true
+	case "duration":
+		d, err := time.ParseDuration(string(in))
+		if err != nil {
+			return "", false
+		}
+		return strconv.FormatInt(int64(d), 10), true
+	case "queryescape":
+		return url.QueryEscape(string(in)), true
+	}
+	return "", false
+}
+
+func main() {
+	mode := os.Args[1]
+	scanner := bufio.NewScanner(os.Stdin)
+	scanner.Buffer(make([]byte, 1<<20), 1<<24)
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	for scanner.Scan() {
+		in, err := base64.StdEncoding.DecodeString(scanner.Text())
+		if err != nil {
+			panic(err)
+		}
+		if out, ok := answer(mode, in); ok {
+			fmt.Fprintln(w, base64.StdEncoding.EncodeToString([]byte(out)))
+		} else {
+			fmt.Fprintln(w, "ERR")
+		}
+	}
+}
