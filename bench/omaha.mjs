@@ -1,0 +1,300 @@
+#!/usr/bin/env node
+// Benchmarks the Omaha endpoint: update checks from many distinct registered instances against `ballast server` on
+// SQLite and on PostgreSQL, next to a bare node:http server answering a fixed 1 KiB XML in the same run, all on
+// loopback with autocannon. Each server runs in its own process, so its peak RSS (VmHWM) is its own. Prints a
+// table to stderr and, as the last line of stdout, JSON with requests/s, p50, p99, peak RSS and the ratio to the
+// bare server; p99 is also measured at half of each server's peak rate. Not part of the test suite.
+//
+//   npm run build && node bench/omaha.mjs [--instances 100000] [--seconds 20] [--connections 32]
+//                                         [--targets bare,sqlite,postgres] [--postgres URL]
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({
+  options: {
+    instances: { type: 'string', default: '100000' },
+    seconds: { type: 'string', default: '20' },
+    connections: { type: 'string', default: '32' },
+    targets: { type: 'string', default: 'bare,sqlite,postgres' },
+    postgres: { type: 'string' },
+  },
+});
+const INSTANCES = Number(values.instances);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = Number(values.connections);
+const TARGETS = values.targets.split(',');
+const root = new URL('..', import.meta.url).pathname;
+const VERSION = '3815.2.0';
+const FLATCAR = 'e96281a6-d1af-4bde-9a0a-97b76e56dc57';
+
+if (!existsSync(join(root, 'packages/server/dist/server.js'))) {
+  process.stderr.write('bench/omaha.mjs: the server is not built; run `npm run build` first\n');
+  process.exit(1);
+}
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** update_engine's update check, as it sends it, for instance number `i`. */
+function updateCheck(i) {
+  const id = `bench-${i.toString(16).padStart(8, '0')}`;
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>\n' +
+    '<request protocol="3.0" version="update_engine-0.4.10" updaterversion="update_engine-0.4.10" installsource="scheduler" ismachine="1">\n' +
+    `    <os version="Chateau" platform="CoreOS" sp="${VERSION}_x86_64"></os>\n` +
+    `    <app appid="{${FLATCAR}}" version="${VERSION}" track="stable" bootid="{${id}-boot}" oem="qemu" oemversion="0.1" alephversion="${VERSION}" machineid="${id}" machinealias="" lang="en-US" board="amd64-usr" hardware_class="" delta_okay="false" >\n` +
+    '        <ping active="1"></ping>\n' +
+    '        <updatecheck></updatecheck>\n' +
+    '        <event eventtype="3" eventresult="2" previousversion=""></event>\n' +
+    '    </app>\n' +
+    '</request>\n'
+  );
+}
+
+// A realistic "noupdate" answer padded to exactly 1 KiB: what the bare server sends.
+const BARE_BODY = (() => {
+  const head = `<?xml version="1.0" encoding="UTF-8"?>\n<response protocol="3.0" server="nebraska"><daystart elapsed_seconds="0"></daystart><app appid="{${FLATCAR}}" status="ok"><ping status="ok"></ping><updatecheck status="noupdate"><urls></urls></updatecheck><event status="ok"></event></app></response>`;
+  return head + ' '.repeat(1024 - Buffer.byteLength(head));
+})();
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts a node process running `script` (ESM), waits until it prints READY <url>. */
+async function startProcess(script, env = {}) {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, ...env },
+  });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /READY (\S+)/.exec(out);
+      if (match) resolve(match[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
+  });
+  return { child, url };
+}
+
+function peakRss(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+async function stop(child) {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function bareScript(port) {
+  return `
+    import { createServer } from 'node:http';
+    const body = Buffer.from(${JSON.stringify(BARE_BODY)});
+    createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'text/xml', 'content-length': body.length });
+        res.end(body);
+      });
+    }).listen(${port}, '127.0.0.1', () => console.log('READY http://127.0.0.1:${port}'));`;
+}
+
+function ballastScript(port, db) {
+  return `
+    import { startServer, jsonLogger } from ${JSON.stringify(join(root, 'packages/server/dist/index.js'))};
+    const server = await startServer({ listen: '127.0.0.1:${port}', db: ${JSON.stringify(db)}, auth: 'none',
+      logger: jsonLogger({ level: 'error' }) });
+    await server.ready;
+    console.log('READY ' + server.url);
+    process.once('SIGTERM', () => server.close());`;
+}
+
+async function json(url, method, body) {
+  const response = await fetch(url, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  return response.json();
+}
+
+/** Points the stable amd64 channel at the version the instances run, so checks answer noupdate (a fleet at rest). */
+async function publishCurrent(url) {
+  const pkg = await json(`${url}/api/apps/${FLATCAR}/packages`, 'POST', {
+    type: 1,
+    version: VERSION,
+    arch: 1,
+    url: 'https://update.example.com/flatcar/',
+    filename: 'flatcar_production_update.gz',
+    size: '465881871',
+    hash: 'r3nufcxgMTZaxYEqL+x2zIoeClk=',
+    flatcar_action: { sha256: 'LIkAKVZY2EJFiwTmltiJZLFLA5xT/FodbjVgqkyF/y8=' },
+  });
+  const app = await (await fetch(`${url}/api/apps/${FLATCAR}`)).json();
+  const channel = app.channels.find((c) => c.name === 'stable' && c.arch === 1);
+  await json(`${url}/api/apps/${FLATCAR}/channels/${channel.id}`, 'PUT', { package_id: pkg.id });
+}
+
+/** Runs autocannon with update checks from instances 0..INSTANCES-1 in turn. */
+function load(url, options) {
+  let next = options.start ?? 0;
+  const bodies = new Map();
+  return autocannon({
+    url: `${url}/v1/update/`,
+    connections: CONNECTIONS,
+    ...options.limits,
+    requests: [
+      {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        setupRequest: (request) => {
+          const i = next++ % INSTANCES;
+          let body = bodies.get(i % 4096);
+          if (body === undefined || body.i !== i) {
+            body = { i, text: updateCheck(i) };
+            bodies.set(i % 4096, body);
+          }
+          request.body = body.text;
+          return request;
+        },
+      },
+    ],
+  });
+}
+
+function summary(result) {
+  return {
+    requestsPerSecond: Math.round(result.requests.average),
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function measure(name, { child, url }, register) {
+  if (register) {
+    const started = performance.now();
+    const result = await load(url, { limits: { amount: INSTANCES } });
+    const seconds = (performance.now() - started) / 1000;
+    log(`${name}: registered ${INSTANCES} instances in ${seconds.toFixed(1)} s (${result.non2xx} non-2xx)`);
+  }
+  await load(url, { limits: { duration: 3 } }); // warm-up
+  const peak = summary(await load(url, { limits: { duration: SECONDS } }));
+  const halfRate = Math.max(1, Math.round(peak.requestsPerSecond / 2));
+  const half = summary(await load(url, { limits: { duration: SECONDS, overallRate: halfRate } }));
+  const rss = peakRss(child.pid);
+  log(
+    `${name.padEnd(9)} ${String(peak.requestsPerSecond).padStart(7)} req/s  p50 ${peak.p50Ms} ms  p99 ${peak.p99Ms} ms  ` +
+      `| at ${halfRate} req/s: p99 ${half.p99Ms} ms  | peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB  | non-2xx ${peak.non2xx + half.non2xx}`,
+  );
+  return {
+    ...peak,
+    halfLoad: { requestsPerSecond: half.requestsPerSecond, p50Ms: half.p50Ms, p99Ms: half.p99Ms },
+    peakRssBytes: rss,
+  };
+}
+
+/** A throw-away PostgreSQL (initdb + pg_ctl from Debian's package) for the run, unless --postgres is given. */
+async function startPostgres() {
+  const versions = existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => b - a) : [];
+  if (versions.length === 0) throw new Error('PostgreSQL is not installed: run scripts/setup, or pass --postgres URL');
+  const bin = join('/usr/lib/postgresql', versions[0], 'bin');
+  const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-pg-'));
+  chmodSync(dir, 0o755);
+  const asRoot = process.getuid() === 0;
+  if (asRoot) {
+    const [, , uid, gid] = readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('postgres:'))
+      .split(':');
+    chownSync(dir, Number(uid), Number(gid));
+  }
+  const run = (program, args) =>
+    asRoot
+      ? execFileSync('runuser', ['-u', 'postgres', '--', join(bin, program), ...args], { stdio: 'pipe' })
+      : execFileSync(join(bin, program), args, { stdio: 'pipe' });
+  const port = await freePort();
+  run('initdb', ['-D', join(dir, 'data'), '-U', 'postgres', '--auth=trust', '--no-sync']);
+  // Durable settings (fsync on), as a production database would run.
+  run('pg_ctl', [
+    'start',
+    '-w',
+    '-D',
+    join(dir, 'data'),
+    '-l',
+    join(dir, 'log'),
+    '-o',
+    `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c max_connections=100`,
+  ]);
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    stop: () => {
+      run('pg_ctl', ['stop', '-D', join(dir, 'data'), '-m', 'fast']);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const results = {};
+const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-'));
+let pg;
+try {
+  log(`Omaha update checks on loopback: ${INSTANCES} instances, ${CONNECTIONS} connections, ${SECONDS} s per phase`);
+  if (TARGETS.includes('bare')) {
+    const bare = await startProcess(bareScript(await freePort()));
+    results.bare = await measure('bare', bare, false);
+    await stop(bare.child);
+  }
+  for (const target of ['sqlite', 'postgres']) {
+    if (!TARGETS.includes(target)) continue;
+    let db = `sqlite:${join(dir, 'ballast.db')}`;
+    if (target === 'postgres') {
+      if (values.postgres) db = values.postgres;
+      else {
+        pg = await startPostgres();
+        db = pg.url;
+      }
+    }
+    const server = await startProcess(ballastScript(await freePort(), db));
+    await publishCurrent(server.url);
+    results[target] = await measure(target, server, true);
+    await stop(server.child);
+  }
+} finally {
+  pg?.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+for (const target of ['sqlite', 'postgres']) {
+  if (results[target] && results.bare) {
+    results[target].ratioToBare = Number(
+      (results[target].requestsPerSecond / results.bare.requestsPerSecond).toFixed(3),
+    );
+  }
+}
+const report = {
+  instances: INSTANCES,
+  connections: CONNECTIONS,
+  seconds: SECONDS,
+  cores: (await import('node:os')).cpus().length,
+  node: process.version,
+  ...results,
+};
+process.stdout.write(`${JSON.stringify(report)}\n`);
