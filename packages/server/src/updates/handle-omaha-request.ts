@@ -172,7 +172,7 @@ class RequestRun {
     }
     const track = requestTrack(app);
     const arch = requestArch(this.request.os, app);
-    const group = await this.store.findGroupByTrack({ appId, track, arch });
+    const group = await this.apps.resolveGroup({ appId, track, arch });
     if (!group) {
       this.decisions.push({
         appId: app.appId,
