@@ -51,19 +51,24 @@ export interface GoField {
 }
 
 /** The zero-filled value a Go decoder produces for a type, as plain data. */
-export type GoValue<T extends GoType> = T extends GoString
-  ? string
-  : T extends GoInt
-    ? number
-    : T extends GoBool
-      ? boolean
-      : T extends GoPointer
-        ? GoValue<T['elem']> | undefined
-        : T extends GoSlice
-          ? GoValue<T['elem']>[]
-          : T extends GoStruct
-            ? { -readonly [F in T['fields'][number] as F['key']]: GoValue<F['type']> }
-            : never;
+export type GoValue<T extends GoType> = GoType extends T
+  ? // Not a particular type (inside generic code): anything, rather than a type that expands forever.
+    unknown
+  : GoStruct extends T
+    ? { [key: string]: unknown }
+    : T extends GoString
+      ? string
+      : T extends GoInt
+        ? number
+        : T extends GoBool
+          ? boolean
+          : T extends GoPointer
+            ? GoValue<T['elem']> | undefined
+            : T extends GoSlice
+              ? GoValue<T['elem']>[]
+              : T extends GoStruct
+                ? { -readonly [F in T['fields'][number] as F['key']]: GoValue<F['type']> }
+                : never;
 
 export const str: GoString = { kind: 'string' };
 export const int: GoInt = { kind: 'int' };

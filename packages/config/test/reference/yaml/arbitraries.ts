@@ -7,10 +7,10 @@ type Doc =
   | {
       readonly kind: 'map';
       readonly flow: boolean;
-      readonly anchor?: string;
+      readonly anchor?: string | undefined;
       readonly entries: readonly [string, Doc][];
     }
-  | { readonly kind: 'seq'; readonly flow: boolean; readonly anchor?: string; readonly items: readonly Doc[] };
+  | { readonly kind: 'seq'; readonly flow: boolean; readonly anchor?: string | undefined; readonly items: readonly Doc[] };
 
 const keys = [
   's',
