@@ -11,6 +11,18 @@ export {
 } from './etcd-lock.js';
 export { LockError, type LockErrorCode } from './lock-error.js';
 export {
+  isInWindow,
+  msUntilWindow,
+  nextWindow,
+  nextWindowStart,
+  parseGoDuration,
+  parseRebootWindow,
+  previousWindow,
+  type RebootWindow,
+  rebootWindowFromSettings,
+  type WindowPeriod,
+} from './reboot-window.js';
+export {
   formatSemaphore,
   type LockOutcome,
   lockSemaphore,

@@ -19,7 +19,7 @@ let goBinary: string;
 /** Runs Go's encoding/json (or url.QueryEscape) on every input at once; undefined where Go returned an error. */
 async function go(mode: string, inputs: readonly Uint8Array[]): Promise<(string | undefined)[]> {
   const stdin = inputs.map((input) => `${Buffer.from(input).toString('base64')}\n`).join('');
-  const lines = (await runGoReference(goBinary, [mode], stdin)).toString('utf8').trimEnd().split('\n');
+  const lines = (await runGoReference(goBinary, [mode], stdin)).toString('utf8').replace(/\n$/, '').split('\n');
   return lines.map((line) => (line === 'ERR' ? undefined : Buffer.from(line, 'base64').toString('utf8')));
 }
 

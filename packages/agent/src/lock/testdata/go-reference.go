@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -46,6 +47,20 @@ func answer(mode string, in []byte) (string, bool) {
 		return strconv.FormatInt(int64(d), 10), true
 	case "queryescape":
 		return url.QueryEscape(string(in)), true
+	case "timeofday":
+		// How locksmith reads the time of day of its reboot window start.
+		var hour, minute int
+		if n, err := fmt.Sscanf(string(in), "%d:%d", &hour, &minute); n != 2 || err != nil {
+			return "", false
+		}
+		return fmt.Sprintf("%d:%d", hour, minute), true
+	case "fields":
+		// How locksmith splits its reboot window start, and folds the day name.
+		fields := strings.Fields(string(in))
+		if len(fields) > 0 {
+			fields[0] = strings.ToLower(fields[0])
+		}
+		return strings.Join(fields, "\x00"), true
 	}
 	return "", false
 }
