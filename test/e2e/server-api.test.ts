@@ -447,7 +447,7 @@ describe('ballast server: REST API', () => {
 
     const metrics = (await call(server, '/metrics')).text;
     expect(metrics).toContain(
-      `ballast_rollout_instances{app_id="${FLATCAR}",group_id="${group.id}",group="${group.name}",version="9999.0.0",state="granted"} 1`,
+      `ballast_rollout_instances{app_id="${FLATCAR}",group_id="${group.id}",group="${group.name}",track="stable",version="9999.0.0",state="granted"} 1`,
     );
     expect(metrics).toMatch(/ballast_http_requests_total\{method="POST",route="\/v1\/update\/",status="200"\} \d+/);
     expect(metrics).toContain('ballast_database_up{dialect="sqlite"} 1');

@@ -14,7 +14,7 @@ import { createServerMetrics, type ServerMetrics } from './metrics/server-metric
 import { openApiDocument } from './openapi.js';
 import { servePayload, storePayload } from './payloads/payload-files.js';
 import { type Clock, openPostgresStore, openSqliteStore, type Store, systemClock } from './store/index.js';
-import { createAppLookup, handleOmahaRequest } from './updates/index.js';
+import { createAppLookup, handleOmahaRequest, type RetentionJob, startRetention } from './updates/index.js';
 
 /** Largest Omaha request body: update_engine's are under 2 KiB; Nebraska refuses more than this too. */
 export const OMAHA_BODY_LIMIT = 64 * 1024;
@@ -46,6 +46,10 @@ export interface ServerOptions {
   readonly shutdownTimeoutMs?: number;
   /** Connections to PostgreSQL per process; 10 by default. */
   readonly maxDbConnections?: number;
+  /** Delete instances not seen for this long, with their history (hourly); off when undefined. */
+  readonly retentionMs?: number;
+  /** See {@link RouteDependencies.groupCacheMs}. */
+  readonly groupCacheMs?: number;
 }
 
 /** What {@link startServer} reports once the database is open. */
@@ -124,13 +128,18 @@ export interface RouteDependencies {
   readonly payloadsDir?: string | undefined;
   readonly omahaSuffix?: string | undefined;
   readonly trustProxy?: boolean;
+  /**
+   * How long the Omaha endpoint may reuse a group it read (1 s by default; 0 reads it on every check). A write
+   * through this process's API drops the cache at once; other replicas see it within this time.
+   */
+  readonly groupCacheMs?: number;
 }
 
 /** Every route of a ready server: health, metrics, OpenAPI, Omaha, payloads and the REST API. */
 export function buildRouter(deps: RouteDependencies): Router {
   const router = new Router();
   const { store } = deps;
-  const apps = createAppLookup(store);
+  const apps = createAppLookup(store, { groupTtlMs: deps.groupCacheMs ?? 1000 });
 
   router.add('GET', '/health', 'public', async (ctx) => {
     await store.ping();
@@ -182,7 +191,7 @@ export function buildRouter(deps: RouteDependencies): Router {
     });
   }
 
-  registerApiRoutes(router, { store, payloadsDir: deps.payloadsDir, onApplicationsChanged: () => apps.invalidate() });
+  registerApiRoutes(router, { store, payloadsDir: deps.payloadsDir, onChange: () => apps.invalidate() });
   return router;
 }
 
@@ -231,6 +240,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const metrics = createServerMetrics({ store: () => store });
   let router = startingRouter(metrics, () => (startError ? 'database unavailable' : 'starting'));
   const shutdown = new AbortController();
+  let retention: RetentionJob | undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -347,7 +357,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       payloadsDir,
       omahaSuffix: options.omahaSuffix,
       trustProxy: options.trustProxy ?? false,
+      ...(options.groupCacheMs !== undefined && { groupCacheMs: options.groupCacheMs }),
     });
+    if (options.retentionMs !== undefined) {
+      retention = startRetention({
+        store,
+        notSeenForMs: options.retentionMs,
+        onPruned: (count) => {
+          if (count > 0) log.info('Pruned instances not seen within the retention time', { count });
+        },
+        onError: (error) => log.warn('Pruning old instances failed; retrying at the next run', { error }),
+      });
+      // Once at start too, so a server restarted more often than hourly still prunes.
+      retention.runNow().catch((error: unknown) => log.warn('Pruning old instances failed', { error }));
+    }
     log.info('Ready', {
       database: store.dialect,
       auth,
@@ -363,6 +386,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const close = () => {
     closing ??= (async () => {
       shutdown.abort();
+      retention?.stop();
       log.info('Shutting down: finishing requests in flight');
       const closed = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();

@@ -6,6 +6,7 @@ import {
   jsonLogger,
   type Logger,
   type LogLevel,
+  parseInterval,
   redactDatabase,
   startServer,
 } from '@ballast/server';
@@ -25,6 +26,7 @@ Options:
       --auth MODE            token: the REST API needs an API token (default); none: no authentication (demos only)
       --payloads DIR         serve update payloads from DIR under /flatcar/ and accept uploads into it
       --omaha-suffix SECRET  serve Omaha only at /v1/update/SECRET (Nebraska's -api-endpoint-suffix)
+      --retention DURATION   delete instances not seen for DURATION (e.g. 30d, "90 days"), with their history
       --trust-proxy          take client addresses from X-Forwarded-For (only behind a reverse proxy)
       --log-level LEVEL      debug, info (default), warn or error
       --shutdown-timeout S   seconds to let requests finish on shutdown (default 10)
@@ -41,6 +43,7 @@ export interface ServerCommandOptions {
   readonly payloads?: string;
   readonly omahaSuffix?: string;
   readonly trustProxy: boolean;
+  readonly retentionMs?: number;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
 }
@@ -60,6 +63,7 @@ export function parseServerArgs(args: readonly string[]): ServerCommandOptions |
         payloads: { type: 'string' },
         'omaha-suffix': { type: 'string' },
         'trust-proxy': { type: 'boolean' },
+        retention: { type: 'string' },
         'log-level': { type: 'string' },
         'shutdown-timeout': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -86,8 +90,14 @@ export function parseServerArgs(args: readonly string[]): ServerCommandOptions |
   if (suffix !== undefined && !/^[A-Za-z0-9._~-]+$/.test(suffix)) {
     throw new UsageError('--omaha-suffix may only hold letters, digits and . _ ~ -');
   }
+  const retention = values.retention as string | undefined;
+  const retentionMs = retention === undefined ? undefined : parseInterval(retention);
+  if (retention !== undefined && (retentionMs === undefined || retentionMs <= 0)) {
+    throw new UsageError(`--retention wants a duration such as 30d or "90 days", got "${retention}"`);
+  }
   return {
     listen,
+    ...(retentionMs !== undefined && { retentionMs }),
     db: (values.db as string | undefined) ?? DEFAULT_DB,
     auth,
     ...(values.payloads !== undefined && { payloads: values.payloads as string }),
@@ -108,6 +118,7 @@ export async function serve(options: ServerCommandOptions, io: Io, stop: AbortSi
     ...(options.payloads !== undefined && { payloadsDir: options.payloads }),
     ...(options.omahaSuffix !== undefined && { omahaSuffix: options.omahaSuffix }),
     trustProxy: options.trustProxy,
+    ...(options.retentionMs !== undefined && { retentionMs: options.retentionMs }),
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     logger,
   });

@@ -2,7 +2,7 @@ import { createApiToken } from '../auth/authenticate.js';
 import { InvalidInputError, NotFoundError } from '../errors.js';
 import { readJsonObject } from '../http/body.js';
 import { sendEmpty, sendJson } from '../http/respond.js';
-import type { RequestContext, Router } from '../http/router.js';
+import type { Access, Handler, Method, RequestContext, Router } from '../http/router.js';
 import { digestPayload } from '../payloads/payload-files.js';
 import {
   type ActivityQuery,
@@ -43,8 +43,8 @@ export interface ApiOptions {
   readonly store: Store;
   /** The directory of hosted payloads (`--payloads`), whose files fill in a new package's size and hashes. */
   readonly payloadsDir?: string | undefined;
-  /** Called after an application was created, changed or deleted (the Omaha endpoint caches app ids). */
-  readonly onApplicationsChanged?: () => void;
+  /** Called after every successful write, so the Omaha endpoint's caches of applications and groups are dropped. */
+  readonly onChange?: () => void;
 }
 
 const APP = '/api/apps/:appId';
@@ -77,10 +77,19 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
   const { store } = options;
   const appIds = new AppIds(store);
   const appId = (ctx: RequestContext) => appIds.resolve(ctx.params.appId!);
-  const applicationsChanged = () => {
-    appIds.forget();
-    options.onApplicationsChanged?.();
-  };
+  const applicationsChanged = () => appIds.forget();
+  const add = (method: Method, pattern: string, access: Access, handler: Handler) =>
+    router.add(
+      method,
+      pattern,
+      access,
+      access === 'write'
+        ? async (ctx) => {
+            await handler(ctx);
+            options.onChange?.();
+          }
+        : handler,
+    );
 
   async function groupOf(ctx: RequestContext) {
     const id = await appId(ctx);
@@ -124,7 +133,7 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
   }
 
   // Applications
-  router.add('GET', '/api/apps', 'read', async (ctx) => {
+  add('GET', '/api/apps', 'read', async (ctx) => {
     const page = await store.listApplications(pageParams(ctx.query));
     sendJson(ctx.res, 200, {
       totalCount: page.total,
@@ -132,7 +141,7 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
       applications: page.items.map(applicationJson),
     });
   });
-  router.add('POST', '/api/apps', 'write', async (ctx) => {
+  add('POST', '/api/apps', 'write', async (ctx) => {
     const input = applicationInput(await readJsonObject(ctx.req), 'create');
     const cloneFrom = ctx.query.get('clone_from');
     const app = await store.createApplication(
@@ -142,48 +151,48 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
     applicationsChanged();
     sendJson(ctx.res, 200, applicationJson(app));
   });
-  router.add('GET', APP, 'read', async (ctx) => {
+  add('GET', APP, 'read', async (ctx) => {
     sendJson(ctx.res, 200, applicationJson(await store.getApplication(await appId(ctx))));
   });
-  router.add('PUT', APP, 'write', async (ctx) => {
+  add('PUT', APP, 'write', async (ctx) => {
     const id = await appId(ctx);
     const input = applicationInput(await readJsonObject(ctx.req), 'update');
     const app = await store.updateApplication(id, input);
     applicationsChanged();
     sendJson(ctx.res, 200, applicationJson(app));
   });
-  router.add('DELETE', APP, 'write', async (ctx) => {
+  add('DELETE', APP, 'write', async (ctx) => {
     await store.deleteApplication(await appId(ctx));
     applicationsChanged();
     sendEmpty(ctx.res);
   });
 
   // Groups
-  router.add('GET', `${APP}/groups`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups`, 'read', async (ctx) => {
     const page = await store.listGroups(await appId(ctx), pageParams(ctx.query));
     sendJson(ctx.res, 200, { totalCount: page.total, count: page.items.length, groups: page.items.map(groupJson) });
   });
-  router.add('POST', `${APP}/groups`, 'write', async (ctx) => {
+  add('POST', `${APP}/groups`, 'write', async (ctx) => {
     const id = await appId(ctx);
     const group = await store.createGroup(id, groupInput(await readJsonObject(ctx.req), 'create'));
     sendJson(ctx.res, 200, groupJson(group));
   });
-  router.add('GET', `${APP}/groups/:groupId`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId`, 'read', async (ctx) => {
     sendJson(ctx.res, 200, groupJson(await groupOf(ctx)));
   });
-  router.add('PUT', `${APP}/groups/:groupId`, 'write', async (ctx) => {
+  add('PUT', `${APP}/groups/:groupId`, 'write', async (ctx) => {
     const group = await groupOf(ctx);
     const input = groupInput(await readJsonObject(ctx.req), 'update');
     sendJson(ctx.res, 200, groupJson(await store.updateGroup(group.id, input)));
   });
-  router.add('DELETE', `${APP}/groups/:groupId`, 'write', async (ctx) => {
+  add('DELETE', `${APP}/groups/:groupId`, 'write', async (ctx) => {
     await store.deleteGroup((await groupOf(ctx)).id);
     sendEmpty(ctx.res);
   });
-  router.add('POST', `${APP}/groups/:groupId/resume`, 'write', async (ctx) => {
+  add('POST', `${APP}/groups/:groupId/resume`, 'write', async (ctx) => {
     sendJson(ctx.res, 200, groupJson(await store.resumeGroup((await groupOf(ctx)).id)));
   });
-  router.add('GET', `${APP}/groups/:groupId/version_timeline`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/version_timeline`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     sendJson(
       ctx.res,
@@ -191,19 +200,19 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
       versionTimelineJson(await store.getGroupVersionTimeline(group.id, durationParam(ctx.query))),
     );
   });
-  router.add('GET', `${APP}/groups/:groupId/status_timeline`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/status_timeline`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     sendJson(ctx.res, 200, statusTimelineJson(await store.getGroupStatusTimeline(group.id, durationParam(ctx.query))));
   });
-  router.add('GET', `${APP}/groups/:groupId/instances_stats`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/instances_stats`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     sendJson(ctx.res, 200, instancesStatsJson(await store.getGroupInstancesStats(group.id, durationParam(ctx.query))));
   });
-  router.add('GET', `${APP}/groups/:groupId/version_breakdown`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/version_breakdown`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     sendJson(ctx.res, 200, versionBreakdownJson(await store.getGroupVersionBreakdown(group.id)));
   });
-  router.add('GET', `${APP}/groups/:groupId/instances`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/instances`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     const { query } = ctx;
     const status = queryInt(query, 'status', { min: 0 });
@@ -230,7 +239,7 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
     const page = await store.listInstances(instanceQuery);
     sendJson(ctx.res, 200, { total: page.total, instances: page.items.map(instanceJson) });
   });
-  router.add('GET', `${APP}/groups/:groupId/instancescount`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/instancescount`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     const page = await store.listInstances({
       appId: group.appId,
@@ -240,11 +249,11 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
     });
     sendJson(ctx.res, 200, { count: page.total });
   });
-  router.add('GET', `${APP}/groups/:groupId/instances/:instanceId`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/instances/:instanceId`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     sendJson(ctx.res, 200, instanceJson(await store.getInstance(ctx.params.instanceId!, group.appId)));
   });
-  router.add('GET', `${APP}/groups/:groupId/instances/:instanceId/status_history`, 'read', async (ctx) => {
+  add('GET', `${APP}/groups/:groupId/instances/:instanceId/status_history`, 'read', async (ctx) => {
     const group = await groupOf(ctx);
     const instance = await store.getInstance(ctx.params.instanceId!, group.appId);
     const history = await store.getInstanceStatusHistory({
@@ -257,19 +266,19 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
   });
 
   // Channels
-  router.add('GET', `${APP}/channels`, 'read', async (ctx) => {
+  add('GET', `${APP}/channels`, 'read', async (ctx) => {
     const page = await store.listChannels(await appId(ctx), pageParams(ctx.query));
     sendJson(ctx.res, 200, { totalCount: page.total, count: page.items.length, channels: page.items.map(channelJson) });
   });
-  router.add('POST', `${APP}/channels`, 'write', async (ctx) => {
+  add('POST', `${APP}/channels`, 'write', async (ctx) => {
     const id = await appId(ctx);
     const channel = await store.createChannel(id, channelInput(await readJsonObject(ctx.req), 'create'));
     sendJson(ctx.res, 200, channelJson(channel));
   });
-  router.add('GET', `${APP}/channels/:channelId`, 'read', async (ctx) => {
+  add('GET', `${APP}/channels/:channelId`, 'read', async (ctx) => {
     sendJson(ctx.res, 200, channelJson(await channelOf(ctx)));
   });
-  router.add('PUT', `${APP}/channels/:channelId`, 'write', async (ctx) => {
+  add('PUT', `${APP}/channels/:channelId`, 'write', async (ctx) => {
     const channel = await channelOf(ctx);
     const { arch, ...patch } = channelInput(await readJsonObject(ctx.req), 'update');
     if (arch !== undefined && arch !== channel.arch) {
@@ -277,13 +286,13 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
     }
     sendJson(ctx.res, 200, channelJson(await store.updateChannel(channel.id, patch)));
   });
-  router.add('DELETE', `${APP}/channels/:channelId`, 'write', async (ctx) => {
+  add('DELETE', `${APP}/channels/:channelId`, 'write', async (ctx) => {
     await store.deleteChannel((await channelOf(ctx)).id);
     sendEmpty(ctx.res);
   });
 
   // Packages
-  router.add('GET', `${APP}/packages`, 'read', async (ctx) => {
+  add('GET', `${APP}/packages`, 'read', async (ctx) => {
     const search = ctx.query.get('searchVersion');
     const page = await store.listPackages(await appId(ctx), {
       ...pageParams(ctx.query),
@@ -291,15 +300,15 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
     });
     sendJson(ctx.res, 200, { totalCount: page.total, count: page.items.length, packages: page.items.map(packageJson) });
   });
-  router.add('POST', `${APP}/packages`, 'write', async (ctx) => {
+  add('POST', `${APP}/packages`, 'write', async (ctx) => {
     const id = await appId(ctx);
     const input = await withPayloadDigest(packageInput(await readJsonObject(ctx.req), 'create'));
     sendJson(ctx.res, 200, packageJson(await store.createPackage(id, input)));
   });
-  router.add('GET', `${APP}/packages/:packageId`, 'read', async (ctx) => {
+  add('GET', `${APP}/packages/:packageId`, 'read', async (ctx) => {
     sendJson(ctx.res, 200, packageJson(await packageOf(ctx)));
   });
-  router.add('PUT', `${APP}/packages/:packageId`, 'write', async (ctx) => {
+  add('PUT', `${APP}/packages/:packageId`, 'write', async (ctx) => {
     const pkg = await packageOf(ctx);
     const { arch, ...patch } = packageInput(await readJsonObject(ctx.req), 'update');
     if (arch !== undefined && arch !== pkg.arch) {
@@ -307,13 +316,13 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
     }
     sendJson(ctx.res, 200, packageJson(await store.updatePackage(pkg.id, patch)));
   });
-  router.add('DELETE', `${APP}/packages/:packageId`, 'write', async (ctx) => {
+  add('DELETE', `${APP}/packages/:packageId`, 'write', async (ctx) => {
     await store.deletePackage((await packageOf(ctx)).id);
     sendEmpty(ctx.res);
   });
 
   // Instances
-  router.add('PUT', '/api/instances/:instanceId', 'write', async (ctx) => {
+  add('PUT', '/api/instances/:instanceId', 'write', async (ctx) => {
     const alias = aliasInput(await readJsonObject(ctx.req));
     await store.updateInstanceAlias(ctx.params.instanceId!, alias);
     const appParam = ctx.query.get('app_id');
@@ -329,7 +338,7 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
   });
 
   // Activity
-  router.add('GET', '/api/activity', 'read', async (ctx) => {
+  add('GET', '/api/activity', 'read', async (ctx) => {
     const { query } = ctx;
     const appParam = query.get('appIDorProductID') ?? query.get('app_id');
     const severity = queryInt(query, 'severity', { min: 1 });
@@ -355,14 +364,14 @@ export function registerApiRoutes(router: Router, options: ApiOptions): void {
   });
 
   // API tokens (Ballast's own): only admins see or change them.
-  router.add('GET', '/api/tokens', 'write', async (ctx) => {
+  add('GET', '/api/tokens', 'write', async (ctx) => {
     sendJson(ctx.res, 200, { tokens: (await store.listApiTokens()).map(apiTokenJson) });
   });
-  router.add('POST', '/api/tokens', 'write', async (ctx) => {
+  add('POST', '/api/tokens', 'write', async (ctx) => {
     const created = await createApiToken(store, apiTokenInput(await readJsonObject(ctx.req)));
     sendJson(ctx.res, 200, { ...apiTokenJson(created.token), token: created.secret });
   });
-  router.add('DELETE', '/api/tokens/:tokenId', 'write', async (ctx) => {
+  add('DELETE', '/api/tokens/:tokenId', 'write', async (ctx) => {
     await store.deleteApiToken(ctx.params.tokenId!);
     sendEmpty(ctx.res);
   });

@@ -1,4 +1,5 @@
 import type { Store } from '../store/index.js';
+import { collectRolloutCounters } from '../updates/index.js';
 import { type Counter, type Gauge, type Histogram, MetricsRegistry } from './metrics-registry.js';
 
 /** Latency buckets in seconds: the Omaha endpoint answers in about a millisecond, the API in tens. */
@@ -49,20 +50,15 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
     'Start time of the process since the Unix epoch, in seconds',
   );
   started.set({}, Math.round(Date.now() / 1000 - process.uptime()));
-  const groupInstances = registry.gauge('ballast_group_instances', 'Instances of a group seen in the last day', [
-    'app_id',
-    'group_id',
-    'group',
-  ]);
   const rollout = registry.gauge(
     'ballast_rollout_instances',
-    "Instances of a group by rollout state for the group's current channel version: granted, in_progress, complete, failed, timed_out",
-    ['app_id', 'group_id', 'group', 'version', 'state'],
+    "Instances by rollout state for the group's current channel version: granted, in_progress, complete, failed, timed_out",
+    ['app_id', 'group_id', 'group', 'track', 'version', 'state'],
   );
-  const paused = registry.gauge(
+  const enabled = registry.gauge(
     'ballast_group_updates_enabled',
-    "Whether a group's updates are enabled (1) or paused (0)",
-    ['app_id', 'group_id', 'group'],
+    "Whether a group's updates are enabled (1) or paused by an operator, safe mode or a failure halt (0)",
+    ['app_id', 'group_id', 'group', 'track'],
   );
 
   registry.collect(() => {
@@ -74,9 +70,8 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
   registry.collect(async () => {
     const store = options.store();
     databaseUp.reset();
-    groupInstances.reset();
     rollout.reset();
-    paused.reset();
+    enabled.reset();
     if (!store) return;
     try {
       await store.ping();
@@ -85,24 +80,21 @@ export function createServerMetrics(options: ServerMetricsOptions): ServerMetric
       databaseUp.set({ dialect: store.dialect }, 0);
       throw error;
     }
-    for (let page = 1; ; page++) {
-      const apps = await store.listApplications({ page, perPage: 100 });
-      for (const app of apps.items) {
-        for (const group of app.groups) {
-          const labels = { app_id: app.id, group_id: group.id, group: group.name };
-          paused.set(labels, group.policyUpdatesEnabled ? 1 : 0);
-          const stats = await store.getGroupUpdateStats(group.id);
-          groupInstances.set(labels, stats.totalInstances);
-          if (stats.currentVersion === null) continue;
-          const versioned = { ...labels, version: stats.currentVersion };
-          rollout.set({ ...versioned, state: 'granted' }, stats.updatesToCurrentVersionGranted);
-          rollout.set({ ...versioned, state: 'in_progress' }, stats.updatesInProgress);
-          rollout.set({ ...versioned, state: 'complete' }, stats.updatesToCurrentVersionSucceeded);
-          rollout.set({ ...versioned, state: 'failed' }, stats.updatesToCurrentVersionFailed);
-          rollout.set({ ...versioned, state: 'timed_out' }, stats.updatesTimedOut);
-        }
-      }
-      if (page * 100 >= apps.total) break;
+    for (const counters of await collectRolloutCounters(store)) {
+      const labels = {
+        app_id: counters.appId,
+        group_id: counters.groupId,
+        group: counters.groupName,
+        track: counters.track,
+      };
+      enabled.set(labels, counters.paused ? 0 : 1);
+      if (counters.version === null) continue;
+      const versioned = { ...labels, version: counters.version };
+      rollout.set({ ...versioned, state: 'granted' }, counters.granted);
+      rollout.set({ ...versioned, state: 'in_progress' }, counters.inProgress);
+      rollout.set({ ...versioned, state: 'complete' }, counters.complete);
+      rollout.set({ ...versioned, state: 'failed' }, counters.failed);
+      rollout.set({ ...versioned, state: 'timed_out' }, counters.timedOut);
     }
   });
 
