@@ -302,6 +302,24 @@ describe('etcd reboot lock against a real etcd', () => {
     }
   });
 
+  it('binds the lock to one machine in the shape the agent calls', async () => {
+    const lock = open(freshGroup());
+    try {
+      const mine = lock.forHolder('machine-a');
+      const theirs = lock.forHolder('machine-b');
+      expect(await mine.acquire()).toBe(true);
+      expect(await mine.acquire()).toBe(true);
+      expect(await theirs.acquire()).toBe(false);
+      await theirs.release();
+      await mine.release();
+      await mine.release();
+      expect(await theirs.acquire()).toBe(true);
+      expect((await lock.status()).semaphore).toEqual({ semaphore: 0, max: 1, holders: ['machine-b'] });
+    } finally {
+      lock.close();
+    }
+  });
+
   it('refuses an empty holder id', async () => {
     const lock = open(freshGroup());
     try {

@@ -30,14 +30,21 @@ export interface ReleaseResult {
   readonly status: LockStatus;
 }
 
-/** A fleet-wide reboot lock, as the agent's `etcd-lock` strategy uses it. */
-export interface RebootLock {
+/** A fleet-wide reboot semaphore that any machine id can take a slot of. */
+export interface SemaphoreLock {
   /** Takes a slot for `holder` (the machine id); refused, not thrown, while no slot is free. */
   acquire(holder: string): Promise<AcquireResult>;
   /** Gives back `holder`'s slot; a holder that holds none is no error (`released: false`). */
   release(holder: string): Promise<ReleaseResult>;
   /** Reads the semaphore, creating it as locksmith does when it does not exist yet. */
   status(): Promise<LockStatus>;
+}
+
+/** A semaphore lock bound to one machine id. */
+export interface HolderLock {
+  readonly holder: string;
+  acquire(): Promise<boolean>;
+  release(): Promise<void>;
 }
 
 /** Options of `EtcdRebootLock`. */
@@ -70,7 +77,7 @@ interface Change<T> {
  * locksmith's reboot semaphore in etcd: the JSON value at `coreos.com/updateengine/rebootlock/semaphore` (or a
  * group's key), changed only by compare-and-swap on the key's mod revision and retried when another node won.
  */
-export class EtcdRebootLock implements RebootLock {
+export class EtcdRebootLock implements SemaphoreLock {
   readonly key: string;
   readonly #client: EtcdClient;
   readonly #options: EtcdRebootLockOptions;
@@ -109,6 +116,21 @@ export class EtcdRebootLock implements RebootLock {
       const next = unlockSemaphore(sem, holder);
       return { next, result: (status) => ({ released: next !== undefined, status }) };
     });
+  }
+
+  /**
+   * The lock as one machine sees it, in the shape of the agent's `RebootLock`: `acquire()` is true once this
+   * machine holds a slot (also when it already did), `release()` gives it back and is no error when none is held.
+   */
+  forHolder(holder: string): HolderLock {
+    checkHolder(holder);
+    return {
+      holder,
+      acquire: async () => (await this.acquire(holder)).acquired,
+      release: async () => {
+        await this.release(holder);
+      },
+    };
   }
 
   /** Releases `holder`'s slot by hand (`locksmithctl unlock`); `LOCK_NOT_HELD` when it holds none. */

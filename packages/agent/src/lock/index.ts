@@ -3,13 +3,21 @@ export {
   type AcquireResult,
   EtcdRebootLock,
   type EtcdRebootLockOptions,
+  type HolderLock,
   type LockStatus,
   type OpenEtcdRebootLockOptions,
   openEtcdRebootLock,
-  type RebootLock,
   type ReleaseResult,
+  type SemaphoreLock,
 } from './etcd-lock.js';
 export { LockError, type LockErrorCode } from './lock-error.js';
+export {
+  DEFAULT_ETCD_ENDPOINTS,
+  type LockSettings,
+  lockOptionsFrom,
+  lockSettingsFrom,
+  splitEndpoints,
+} from './lock-settings.js';
 export {
   isInWindow,
   msUntilWindow,
