@@ -92,6 +92,7 @@ describe('ballast server on PostgreSQL', () => {
       await proxy.cut();
       const health = await call(server, '/health');
       expect(health.status).toBe(503);
+      expect(health.json()).toEqual({ status: 'database unavailable' });
       const omaha = await call(server, '/v1/update/', { method: 'POST', body: updateCheck('outage-2') });
       expect(omaha.status).toBe(503);
       expect(omaha.headers.get('retry-after')).toBe('5');

@@ -142,7 +142,14 @@ export function buildRouter(deps: RouteDependencies): Router {
   const apps = createAppLookup(store, { groupTtlMs: deps.groupCacheMs ?? 1000 });
 
   router.add('GET', '/health', 'public', async (ctx) => {
-    await store.ping();
+    try {
+      await store.ping();
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      ctx.log.warn('Database unavailable', { path: '/health', error: (error as Error).message });
+      sendJson(ctx.res, 503, { status: 'database unavailable' }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
+      return;
+    }
     sendJson(ctx.res, 200, { status: 'ok', database: store.dialect });
   });
   router.add('GET', '/metrics', 'public', (ctx) => sendMetrics(ctx, deps.metrics));
