@@ -205,6 +205,41 @@ describe('isInWindow and nextWindowStart at the edges', () => {
   });
 });
 
+describe('windows on the node’s local clock', () => {
+  it('reads the start in the local time zone by default', () => {
+    const saved = process.env.TZ;
+    // India: UTC+05:30 all year, so the offset alone decides.
+    process.env.TZ = 'Asia/Kolkata';
+    try {
+      const window = parseRebootWindow('Mon 04:00', '1h');
+      expect(window.timeZone).toBe('local');
+      // 2024-01-01 was a Monday; 04:15 in India is 22:45 UTC the day before.
+      expect(isInWindow(window, at('2023-12-31T22:45:00Z'))).toBe(true);
+      expect(isInWindow(window, at('2024-01-01T04:15:00Z'))).toBe(false);
+      expect(nextWindowStart(window, at('2024-01-01T00:00:00Z')).toISOString()).toBe('2024-01-07T22:30:00.000Z');
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+
+  it('keeps the wall-clock start across a change of the clocks', () => {
+    const saved = process.env.TZ;
+    process.env.TZ = 'Europe/Berlin';
+    try {
+      const window = parseRebootWindow('04:00', '30m');
+      // Clocks went forward at 02:00 on 2024-03-31: 04:00 was 03:00 UTC on the 30th and 02:00 UTC from the 31st.
+      expect(nextWindowStart(window, at('2024-03-30T12:00:00Z')).toISOString()).toBe('2024-03-31T02:00:00.000Z');
+      expect(nextWindowStart(window, at('2024-03-31T12:00:00Z')).toISOString()).toBe('2024-04-01T02:00:00.000Z');
+      expect(isInWindow(window, at('2024-03-30T03:10:00Z'))).toBe(true);
+      expect(isInWindow(window, at('2024-03-31T02:10:00Z'))).toBe(true);
+    } finally {
+      if (saved === undefined) delete process.env.TZ;
+      else process.env.TZ = saved;
+    }
+  });
+});
+
 describe('Go parsing, compared with Go itself', () => {
   it('parses durations as time.ParseDuration', async () => {
     const token = fc.constantFrom(
