@@ -155,7 +155,6 @@ async function publishCurrent(url) {
 /** Runs autocannon with update checks from instances 0..INSTANCES-1 in turn. */
 function load(url, options) {
   let next = options.start ?? 0;
-  const bodies = new Map();
   return autocannon({
     url: `${url}/v1/update/`,
     connections: CONNECTIONS,
@@ -165,13 +164,7 @@ function load(url, options) {
         method: 'POST',
         headers: { 'content-type': 'text/xml' },
         setupRequest: (request) => {
-          const i = next++ % INSTANCES;
-          let body = bodies.get(i % 4096);
-          if (body === undefined || body.i !== i) {
-            body = { i, text: updateCheck(i) };
-            bodies.set(i % 4096, body);
-          }
-          request.body = body.text;
+          request.body = updateCheck(next++ % INSTANCES);
           return request;
         },
       },
