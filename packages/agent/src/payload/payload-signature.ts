@@ -4,8 +4,9 @@ import { AgentError } from '../agent-error.js';
 import { fetchHttp } from '../omaha/http-request.js';
 
 // The scheme: an Ed25519 signature over the payload's 32-byte SHA-256 digest, base64 in a file named after the
-// payload with `.sig` appended, next to it at the same URL. OpenSSL makes one with
-//   openssl dgst -sha256 -binary payload | openssl pkeyutl -sign -inkey key.pem -rawin | base64 -w0 > payload.sig
+// payload with `.sig` appended, next to it at the same URL. OpenSSL 3 makes one with
+//   openssl dgst -sha256 -binary -out payload.sha256 payload
+//   openssl pkeyutl -sign -inkey key.pem -rawin -in payload.sha256 | base64 -w0 > payload.sig
 
 /** Where the signature of the payload at `payloadUrl` is fetched from. */
 export function signatureUrl(payloadUrl: string): string {
