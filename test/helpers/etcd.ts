@@ -70,28 +70,34 @@ function exited(child: ChildProcess): Promise<void> {
   });
 }
 
-async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
-  const root = mkdtempSync(join(tmpdir(), 'ballast-etcd-'));
-  const clientPort = await freePort();
-  const peerPort = await freePort();
-  const scheme = options.scheme ?? 'http';
-  const client = `${scheme}://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
+interface Member {
+  readonly name: string;
+  readonly client: string;
+  readonly peer: string;
+}
+
+/** Spawns one member; resolves once it is healthy (which, in a cluster, needs a leader). */
+async function spawnMember(
+  member: Member,
+  context: { root: string; cluster: string; options: StartEtcdOptions },
+): Promise<EtcdServer & { kill(): Promise<void> }> {
+  const { root, cluster, options } = context;
+  const data = join(root, member.name);
   const args = [
     '--name',
-    'ballast-test',
+    member.name,
     '--data-dir',
-    join(root, 'data'),
+    data,
     '--listen-client-urls',
-    client,
+    member.client,
     '--advertise-client-urls',
-    client,
+    member.client,
     '--listen-peer-urls',
-    peer,
+    member.peer,
     '--initial-advertise-peer-urls',
-    peer,
+    member.peer,
     '--initial-cluster',
-    `ballast-test=${peer}`,
+    cluster,
     '--initial-cluster-state',
     'new',
     '--logger',
@@ -111,13 +117,12 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
     if (stopped) return;
     stopped = true;
     child.kill('SIGKILL');
-    rmSync(root, { recursive: true, force: true });
   };
   // A test run that dies without calling stop() must not leave a server behind.
   process.once('exit', stopNow);
   const ready = options.ready ?? httpHealthy;
   const deadline = Date.now() + 30_000;
-  while (!(await ready(client))) {
+  while (!(await ready(member.client))) {
     if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
       process.removeListener('exit', stopNow);
       stopNow();
@@ -127,7 +132,7 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
     await sleep(50);
   }
   return {
-    endpoints: [client],
+    endpoints: [member.client],
     pause: () => {
       child.kill('SIGSTOP');
     },
@@ -142,9 +147,69 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
       child.kill('SIGTERM');
       await Promise.race([exited(child), sleep(5000)]);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      rmSync(root, { recursive: true, force: true });
+      rmSync(data, { recursive: true, force: true });
+    },
+    // Tearing a whole cluster down: no member needs to hand over leadership to the others that are going too.
+    async kill() {
+      if (stopped) return;
+      process.removeListener('exit', stopNow);
+      stopped = true;
+      child.kill('SIGKILL');
+      await Promise.race([exited(child), sleep(5000)]);
     },
   };
+}
+
+/** A cluster of etcd members started for a test file. */
+export interface EtcdCluster {
+  /** Every member's client URL, in member order. */
+  readonly endpoints: readonly string[];
+  readonly members: readonly EtcdServer[];
+  /** Stops every member that still runs and deletes the data. */
+  stop(): Promise<void>;
+}
+
+async function startClusterOnce(size: number, options: StartEtcdOptions): Promise<EtcdCluster> {
+  const root = mkdtempSync(join(tmpdir(), 'ballast-etcd-'));
+  const scheme = options.scheme ?? 'http';
+  const members: Member[] = [];
+  for (let i = 0; i < size; i++) {
+    members.push({
+      name: `member-${i}`,
+      client: `${scheme}://127.0.0.1:${await freePort()}`,
+      peer: `http://127.0.0.1:${await freePort()}`,
+    });
+  }
+  const cluster = members.map((m) => `${m.name}=${m.peer}`).join(',');
+  // Members of a new cluster wait for each other, so they start together.
+  const started = await Promise.allSettled(members.map((m) => spawnMember(m, { root, cluster, options })));
+  const servers = started.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = started.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  const stop = async () => {
+    await Promise.all(servers.map((s) => s.kill()));
+    rmSync(root, { recursive: true, force: true });
+  };
+  if (failed) {
+    await stop();
+    throw failed.reason;
+  }
+  return { endpoints: members.map((m) => m.client), members: servers, stop };
+}
+
+/**
+ * Starts a throw-away etcd cluster of `size` members (Debian's etcd-server) in a temporary directory, each on free
+ * loopback ports for clients and peers, and resolves once every member reports itself healthy.
+ */
+export async function startEtcdCluster(size: number, options: StartEtcdOptions = {}): Promise<EtcdCluster> {
+  if (!existsSync(ETCD)) throw new Error(SETUP_HINT);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await startClusterOnce(size, options);
+    } catch (error) {
+      // Another process may have taken a port between our probe and etcd's bind.
+      if (attempt >= 2 || !/address already in use/.test((error as Error).message)) throw error;
+    }
+  }
 }
 
 /**
@@ -152,13 +217,7 @@ async function startOnce(options: StartEtcdOptions): Promise<EtcdServer> {
  * for clients and peers, and resolves once it reports itself healthy.
  */
 export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdServer> {
-  if (!existsSync(ETCD)) throw new Error(SETUP_HINT);
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await startOnce(options);
-    } catch (error) {
-      // Another process may have taken a port between our probe and etcd's bind.
-      if (attempt >= 2 || !/address already in use/.test((error as Error).message)) throw error;
-    }
-  }
+  const cluster = await startEtcdCluster(1, options);
+  const member = cluster.members[0]!;
+  return { ...member, stop: () => cluster.stop() };
 }
