@@ -32,8 +32,13 @@ function queryEscape(value: string): string {
 
 /** The etcd key of a group's semaphore, as locksmith names it; the empty group is the default key. */
 export function semaphoreKey(group = ''): string {
-  // locksmith joins with path.Join, which cleans the path; an escaped group never holds a '/', so a join is enough.
-  return group === '' ? SEMAPHORE_KEY : `${KEY_PREFIX}/groups/${queryEscape(group)}/semaphore`;
+  if (group === '') return SEMAPHORE_KEY;
+  // locksmith joins with path.Join, which cleans the path. An escaped group never holds a '/', so only the groups
+  // "." and ".." are cleaned away; ".." lands on the default key, as it does in locksmith.
+  const escaped = queryEscape(group);
+  if (escaped === '.') return `${KEY_PREFIX}/groups/semaphore`;
+  if (escaped === '..') return SEMAPHORE_KEY;
+  return `${KEY_PREFIX}/groups/${escaped}/semaphore`;
 }
 
 /** The semaphore locksmith creates when the key does not exist yet: one slot, free. */

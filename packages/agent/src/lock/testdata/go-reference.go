@@ -1,5 +1,5 @@
-// A reference for the lock tests: Go's encoding/json, time.ParseDuration and url.QueryEscape, which locksmith
-// uses to store its semaphore, read its reboot window length and name a group's key. Each line of standard input
+// A reference for the lock tests: Go's encoding/json, time.ParseDuration, fmt.Sscanf, strings.Fields, url.QueryEscape
+// and path.Join, which locksmith uses to store its semaphore, read its reboot window and name a group's key. Each line of standard input
 // is one base64 case; each line of output is the base64 answer, or "ERR".
 package main
 
@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path"
 	"strconv"
 	"strings"
 	"time"
@@ -45,8 +46,9 @@ func answer(mode string, in []byte) (string, bool) {
 			return "", false
 		}
 		return strconv.FormatInt(int64(d), 10), true
-	case "queryescape":
-		return url.QueryEscape(string(in)), true
+	case "groupkey":
+		// How locksmith names a group's semaphore key.
+		return path.Join("coreos.com/updateengine/rebootlock", "groups", url.QueryEscape(string(in)), "semaphore"), true
 	case "timeofday":
 		// How locksmith reads the time of day of its reboot window start.
 		var hour, minute int
