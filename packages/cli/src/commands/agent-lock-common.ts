@@ -19,6 +19,8 @@ export const connectionOptions = {
   'etcd-username': { type: 'string' },
   'etcd-password': { type: 'string' },
   root: { type: 'string' },
+  // Every agent command takes --disk; the lock has no use for it.
+  disk: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -33,6 +35,7 @@ export const connectionHelp = `Connection (locksmithctl's flags; each also read 
       --etcd-username USER   etcd user, for etcd with authentication enabled
       --etcd-password PASS   the user's password
       --root DIR             the node's root, for /etc/machine-id (default /)
+      --disk PATH            accepted as by every agent command, and not used
   -h, --help                 show this help
 `;
 
