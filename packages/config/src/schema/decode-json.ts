@@ -41,6 +41,9 @@ export function decodeJson<S extends GoStruct>(source: string | Uint8Array, type
       positions: noPositions,
     };
   }
+  // vcontext reads every number as a float64; one that overflows fails its tree, and Ignition then goes on
+  // without positions or unused-key warnings.
+  if (hasFloatOverflow(tree)) return { value, reports: [], positions: noPositions };
   const positions = sourceMapOf(jsonSourceTree(tree, bytes));
   return { value, reports: unusedKeyReports(type, value, positions), positions };
 }
@@ -490,6 +493,17 @@ function utf8Text(b: Uint8Array): string {
     i += w;
   }
   return s;
+}
+
+function hasFloatOverflow(root: JsonNode): boolean {
+  const stack = [root];
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    if (n.kind === 'number' && !Number.isFinite(Number(n.text))) return true;
+    if (n.kind === 'array') stack.push(...n.items);
+    else if (n.kind === 'object') for (const e of n.entries) stack.push(e.value);
+  }
+  return false;
 }
 
 /** vcontext's JSON tree: containers are placed one byte past their bracket, as go-json's nodes have them. */

@@ -208,6 +208,17 @@ describe('decodeYaml: syntax errors in yaml.v3 words', () => {
     ]);
   });
 
+  it('goes on past a failed lookahead after a comment before a "-", as yaml.v3 does', () => {
+    // yaml.v3 peeks at the token after a "-" when a comment precedes it and ignores a failure to scan it; the
+    // scanner then goes on from there, and the error that ends the decode is the next one.
+    expect(yamlErrorText(decodeYaml("x:\n  name:\n  #\n      - ! 5\n  'a", Scalars).reports)).toBe(
+      "yaml: line 5: could not find expected ':'",
+    );
+    expect(yamlErrorText(decodeYaml("x:\n  name:\n      - ! 5\n  'a", Scalars).reports)).toBe(
+      'yaml: line 4: found unexpected end of stream',
+    );
+  });
+
   it('fails on nesting past 10000 levels without running out of stack', () => {
     expect(yamlErrorText(decodeYaml('['.repeat(10001), Scalars).reports)).toBe('yaml: exceeded max depth of 10000');
   });

@@ -5,6 +5,7 @@
 
 import { type Mark, type ScalarStyle, type Scanner, type Token, YamlSyntaxError } from './yaml-scanner.js';
 
+/** The events of yaml.v3's parser. */
 export type EventType =
   | 'STREAM-START'
   | 'STREAM-END'
@@ -17,6 +18,7 @@ export type EventType =
   | 'MAPPING-START'
   | 'MAPPING-END';
 
+/** One parser event, with yaml.v3's marks. */
 export interface YamlEvent {
   readonly type: EventType;
   readonly start: Mark;
@@ -71,13 +73,52 @@ export class EventParser {
   private readonly states: State[] = [];
   private readonly marks: Mark[] = [];
   private tagDirectives: TagDirective[] = [];
+  /** A scanner error yaml.v3 noted but went on past (see `splitStemComment`); it fails the decode after all. */
+  private pending: YamlSyntaxError | undefined;
 
   constructor(private readonly scanner: Scanner) {}
 
   /** The next event; undefined after the end of the stream. */
   next(): YamlEvent | undefined {
     if (this.scanner.ended || this.state === 'END') return undefined;
-    return this.dispatch();
+    let event: YamlEvent;
+    try {
+      event = this.dispatch();
+    } catch (e) {
+      if (this.pending && e instanceof YamlSyntaxError) throw overwrite(this.pending, e);
+      throw e;
+    }
+    // yaml.v3's decoder checks the parser's error after every event it peeks.
+    if (this.pending) throw this.pending;
+    return event;
+  }
+
+  /** yaml.v3's `set_event_comments`: the comments gathered so far go with the event being made. */
+  private takeComments(): void {
+    this.scanner.headComment = '';
+    this.scanner.lineComment = '';
+    this.scanner.footComment = '';
+    this.scanner.stemComment = '';
+  }
+
+  /**
+   * yaml.v3's `split_stem_comment`: with a head comment pending at a "-", it peeks at the next token to see whether
+   * a collection starts there, and ignores a failure to scan it. The scanner then goes on from where it failed.
+   */
+  private splitStemComment(stemLength: number): void {
+    if (stemLength === 0) return;
+    let token: Token;
+    try {
+      token = this.peek();
+    } catch (e) {
+      if (!(e instanceof YamlSyntaxError) || (e.kind !== 'scanner' && e.kind !== 'reader')) throw e;
+      this.pending = this.pending ? overwrite(this.pending, e) : e;
+      return;
+    }
+    if (token.type !== 'BLOCK-SEQUENCE-START' && token.type !== 'BLOCK-MAPPING-START') return;
+    const head = this.scanner.headComment;
+    this.scanner.stemComment = head.slice(0, stemLength);
+    this.scanner.headComment = head.length === stemLength ? '' : head.slice(stemLength + 1);
   }
 
   private error(problem: string, problemMark: Mark, context = '', contextMark?: Mark): never {
@@ -175,6 +216,15 @@ export class EventParser {
       this.processDirectives();
       this.states.push('DOCUMENT-END');
       this.state = 'BLOCK-NODE';
+      // The part of the head comment before its last empty line belongs to the document.
+      const head = this.scanner.headComment;
+      for (let i = head.length - 1; i > 0; i--) {
+        if (head[i] !== '\n') continue;
+        if (i === head.length - 1 || head[i - 1] === '\n') {
+          this.scanner.headComment = head.slice(i + 1);
+          break;
+        }
+      }
       return { type: 'DOCUMENT-START', start: token.start, end: token.end };
     }
     if (token.type !== 'STREAM-END') {
@@ -218,6 +268,7 @@ export class EventParser {
     }
     this.tagDirectives = [];
     this.state = 'DOCUMENT-START';
+    this.takeComments();
     return { type: 'DOCUMENT-END', start, end };
   }
 
@@ -225,6 +276,7 @@ export class EventParser {
     let token = this.peek();
     if (token.type === 'ALIAS') {
       this.pop();
+      this.takeComments();
       this.skip();
       return { type: 'ALIAS', start: token.start, end: token.end, anchor: token.value ?? '' };
     }
@@ -282,6 +334,7 @@ export class EventParser {
     }
     if (token.type === 'SCALAR') {
       this.pop();
+      this.takeComments();
       this.skip();
       return {
         type: 'SCALAR',
@@ -295,18 +348,22 @@ export class EventParser {
     }
     if (token.type === 'FLOW-SEQUENCE-START') {
       this.state = 'FLOW-SEQUENCE-FIRST-ENTRY';
+      this.takeComments();
       return { type: 'SEQUENCE-START', start, end: token.end, anchor, tag, flow: true };
     }
     if (token.type === 'FLOW-MAPPING-START') {
       this.state = 'FLOW-MAPPING-FIRST-KEY';
+      this.takeComments();
       return { type: 'MAPPING-START', start, end: token.end, anchor, tag, flow: true };
     }
     if (block && token.type === 'BLOCK-SEQUENCE-START') {
       this.state = 'BLOCK-SEQUENCE-FIRST-ENTRY';
+      this.scanner.stemComment = '';
       return { type: 'SEQUENCE-START', start, end: token.end, anchor, tag, flow: false };
     }
     if (block && token.type === 'BLOCK-MAPPING-START') {
       this.state = 'BLOCK-MAPPING-FIRST-KEY';
+      this.scanner.stemComment = '';
       return { type: 'MAPPING-START', start, end: token.end, anchor, tag, flow: false };
     }
     if (anchor !== '' || tag !== '') {
@@ -329,7 +386,9 @@ export class EventParser {
     let token = this.peek();
     if (token.type === 'BLOCK-ENTRY') {
       const mark = token.end;
+      const priorHead = this.scanner.headComment.length;
       this.skip();
+      this.splitStemComment(priorHead);
       token = this.peek();
       if (token.type !== 'BLOCK-ENTRY' && token.type !== 'BLOCK-END') {
         this.states.push('BLOCK-SEQUENCE-ENTRY');
@@ -390,6 +449,7 @@ export class EventParser {
     if (token.type === 'BLOCK-END') {
       this.pop();
       this.marks.pop();
+      this.takeComments();
       this.skip();
       return { type: 'MAPPING-END', start: token.start, end: token.end };
     }
@@ -442,6 +502,7 @@ export class EventParser {
     }
     this.pop();
     this.marks.pop();
+    this.takeComments();
     this.skip();
     return { type: 'SEQUENCE-END', start: token.start, end: token.end };
   }
@@ -511,6 +572,7 @@ export class EventParser {
     }
     this.pop();
     this.marks.pop();
+    this.takeComments();
     this.skip();
     return { type: 'MAPPING-END', start: token.start, end: token.end };
   }
@@ -564,4 +626,19 @@ export class EventParser {
 
 function emptyScalar(mark: Mark): YamlEvent {
   return { type: 'SCALAR', start: mark, end: mark, anchor: '', tag: '', value: '', style: 'plain' };
+}
+
+/**
+ * A later error over an earlier one, as yaml.v3 overwrites its parser's error fields: a scanner error or a parser
+ * error with context replaces all of them, the others only the problem (the context stays the earlier one's).
+ */
+function overwrite(earlier: YamlSyntaxError, later: YamlSyntaxError): YamlSyntaxError {
+  if (later.kind === 'scanner' || later.kind === 'composer' || later.contextMark !== undefined) return later;
+  return new YamlSyntaxError(
+    later.kind,
+    later.problem,
+    later.problemMark ?? earlier.problemMark,
+    earlier.context,
+    earlier.contextMark,
+  );
 }

@@ -3,14 +3,20 @@
  * tree, so they see exactly the kinds, resolved tags, styles and positions yaml.v3 would.
  */
 
+/** The kind of a node, as yaml.v3's `yaml.Kind`. */
 export type YamlKind = 'document' | 'sequence' | 'mapping' | 'scalar' | 'alias';
 
-/** Style bits, as yaml.v3's `yaml.Style`. */
+/** Style bit (as yaml.v3's `yaml.Style`): the node has an explicit tag. */
 export const TaggedStyle = 1;
+/** Style bit: "double quoted". */
 export const DoubleQuotedStyle = 2;
+/** Style bit: 'single quoted'. */
 export const SingleQuotedStyle = 4;
+/** Style bit: a | literal block. */
 export const LiteralStyle = 8;
+/** Style bit: a > folded block. */
 export const FoldedStyle = 16;
+/** Style bit: a [flow] or {flow} collection. */
 export const FlowStyle = 32;
 
 /** One node of a parsed YAML document. */
@@ -30,15 +36,25 @@ export interface YamlNode {
   alias: YamlNode | undefined;
 }
 
+/** The short tags yaml.v3 resolves to. */
 export const strTag = '!!str';
+/** `!!null` */
 export const nullTag = '!!null';
+/** `!!bool` */
 export const boolTag = '!!bool';
+/** `!!int` */
 export const intTag = '!!int';
+/** `!!float` */
 export const floatTag = '!!float';
+/** `!!timestamp` */
 export const timestampTag = '!!timestamp';
+/** `!!seq` */
 export const seqTag = '!!seq';
+/** `!!map` */
 export const mapTag = '!!map';
+/** `!!binary` */
 export const binaryTag = '!!binary';
+/** `!!merge` */
 export const mergeTag = '!!merge';
 
 const longTagPrefix = 'tag:yaml.org,2002:';

@@ -42,6 +42,7 @@ export class YamlSyntaxError extends Error {
   }
 }
 
+/** The tokens of yaml.v3's scanner. */
 export type TokenType =
   | 'STREAM-START'
   | 'STREAM-END'
@@ -65,8 +66,10 @@ export type TokenType =
   | 'TAG'
   | 'SCALAR';
 
+/** How a scalar was written. */
 export type ScalarStyle = 'plain' | 'single' | 'double' | 'literal' | 'folded';
 
+/** One token, with yaml.v3's marks. */
 export interface Token {
   readonly type: TokenType;
   readonly start: Mark;
@@ -81,6 +84,28 @@ export interface Token {
   readonly major?: number;
   readonly minor?: number;
 }
+
+/** A comment as yaml.v3 records it while scanning (its text is only kept to know where comments are). */
+interface CommentRecord {
+  scanMark: Mark;
+  tokenMark: Mark;
+  startMark: Mark;
+  endMark: Mark;
+  head: string;
+  line: string;
+  foot: string;
+}
+
+const zeroMark: Mark = { index: 0, line: 0, column: 0 };
+const emptyComment = (): CommentRecord => ({
+  scanMark: zeroMark,
+  tokenMark: zeroMark,
+  startMark: zeroMark,
+  endMark: zeroMark,
+  head: '',
+  line: '',
+  foot: '',
+});
 
 interface SimpleKey {
   possible: boolean;
@@ -333,15 +358,45 @@ export class Scanner {
   private readonly simpleKeys: SimpleKey[] = [];
   private readonly simpleKeysByTok = new Map<number, number>();
   private newlines = 0;
+  private readonly comments: CommentRecord[] = [];
+  private commentsHead = 0;
+  /**
+   * The comments gathered for the next event, as yaml.v3's parser keeps them. Nothing here needs their text, but
+   * yaml.v3's parser behaves differently when a head comment is pending (see `EventParser.splitStemComment`).
+   */
+  headComment = '';
+  lineComment = '';
+  footComment = '';
+  stemComment = '';
 
   constructor(input: Uint8Array) {
     this.r = new Reader(input);
   }
 
-  /** The next token without consuming it (yaml.v3's `peek_token`). */
+  /** The next token without consuming it (yaml.v3's `peek_token`), gathering the comments before it. */
   peek(): Token {
     if (!this.tokenAvailable) this.fetchMoreTokens();
-    return this.tokens[this.head]!;
+    const token = this.tokens[this.head]!;
+    this.unfoldComments(token);
+    return token;
+  }
+
+  private unfoldComments(token: Token): void {
+    while (
+      this.commentsHead < this.comments.length &&
+      token.start.index >= this.comments[this.commentsHead]!.tokenMark.index
+    ) {
+      const c = this.comments[this.commentsHead]!;
+      if (c.head.length > 0) {
+        // No head comment on an end: it waits for the token that follows.
+        if (token.type === 'BLOCK-END') break;
+        this.headComment = this.headComment.length > 0 ? `${this.headComment}\n${c.head}` : c.head;
+      }
+      if (c.foot.length > 0) this.footComment = this.footComment.length > 0 ? `${this.footComment}\n${c.foot}` : c.foot;
+      if (c.line.length > 0) this.lineComment = this.lineComment.length > 0 ? `${this.lineComment}\n${c.line}` : c.line;
+      this.comments[this.commentsHead] = emptyComment();
+      this.commentsHead++;
+    }
   }
 
   /** Consumes the token `peek` returned (yaml.v3's `skip_token`). */
@@ -484,10 +539,15 @@ export class Scanner {
         return;
       }
     }
+    let commentMark = this.here();
+    const last = this.lastToken;
+    if (last && ((this.flowLevel === 0 && c === ch(':')) || (this.flowLevel > 0 && c === ch(',')))) {
+      commentMark = last.start;
+    }
     this.fetchContentToken(c);
     // A comment on the rest of the line belongs to the token just read; yaml.v3 eats it right away, which also
     // lets a tab stand before it where a tab would otherwise be an error.
-    if (this.lastToken?.type !== 'BLOCK-ENTRY') this.scanLineComment();
+    if (this.lastToken?.type !== 'BLOCK-ENTRY') this.scanLineComment(commentMark);
   }
 
   private fetchContentToken(c: number): void {
@@ -746,6 +806,7 @@ export class Scanner {
   // --- whitespace and comments ---
 
   private scanToNextToken(): void {
+    const scanMark = this.here();
     for (;;) {
       this.need(1);
       // yaml.v3 means to let a BOM start any line, but checks the start of its buffer: when that holds a BOM,
@@ -757,7 +818,23 @@ export class Scanner {
         this.advance();
         this.need(1);
       }
-      if (this.c() === ch('#')) this.scanComments();
+      // A line comment after a sequence's first "-" heads what follows instead.
+      const comment = this.comments[this.comments.length - 1];
+      if (comment && this.tokens.length > 1) {
+        const a = this.tokens[this.tokens.length - 2]!;
+        const b = this.tokens[this.tokens.length - 1]!;
+        if (
+          a.type === 'BLOCK-SEQUENCE-START' &&
+          b.type === 'BLOCK-ENTRY' &&
+          comment.line.length > 0 &&
+          !isBreak(this.c())
+        ) {
+          comment.head = comment.line;
+          comment.line = '';
+          if (comment.startMark.line === this.mark.line - 1) comment.tokenMark = this.here();
+        }
+      }
+      if (this.c() === ch('#')) this.scanComments(scanMark);
       if (isBreak(this.c())) {
         this.need(2);
         this.skipLine();
@@ -768,36 +845,125 @@ export class Scanner {
     }
   }
 
-  /** Eats the comment lines from here on, with the blank lines between them, as yaml.v3's comment scan does. */
-  private scanComments(): void {
-    for (let peek = 0; peek < 512; peek++) {
+  /**
+   * Eats the comment lines from here on, with the blank lines between them, and records them as yaml.v3 does:
+   * as the foot of what came before or the head of what follows.
+   */
+  private scanComments(scanMark0: Mark): void {
+    let scanMark = scanMark0;
+    let token = this.tokens[this.tokens.length - 1]!;
+    if (token.type === 'FLOW-ENTRY' && this.tokens.length > 1) token = this.tokens[this.tokens.length - 2]!;
+    let tokenMark = token.start;
+    let startMark = zeroMark;
+    let nextIndent = Math.max(this.indent, 0);
+    let recentEmpty = false;
+    let firstEmpty = this.newlines <= 1;
+    let line = this.mark.line;
+    let column = this.mark.column;
+    let text = '';
+    let footLine = -1;
+    if (scanMark.line > 0) {
+      footLine = this.mark.line - this.newlines + 1;
+      if (this.newlines === 0 && this.mark.column > 1) footLine++;
+    }
+    const foot = (peek: number): void => {
+      const at = { index: this.mark.index + peek, line, column };
+      this.comments.push({ scanMark, tokenMark, startMark, endMark: at, head: '', line: '', foot: text });
+      scanMark = at;
+      tokenMark = at;
+      text = '';
+    };
+    let peek = 0;
+    for (; peek < 512; peek++) {
       this.need(peek + 1);
+      column++;
       const c = this.c(peek);
       if (isBlank(c)) continue;
-      if ((this.flowLevel > 0 && (c === ch(']') || c === ch('}'))) || isBreakZ(c)) {
+      const closeFlow = this.flowLevel > 0 && (c === ch(']') || c === ch('}'));
+      if (closeFlow || isBreakZ(c)) {
+        if (closeFlow || !recentEmpty) {
+          if (
+            closeFlow ||
+            (firstEmpty &&
+              ((startMark.line === footLine && token.type !== 'VALUE') || startMark.column - 1 < nextIndent))
+          ) {
+            // The comment right after content, before any empty line, is the foot of that content.
+            if (text.length > 0) {
+              if (startMark.column - 1 < nextIndent) tokenMark = startMark;
+              foot(peek);
+            }
+          } else if (text.length > 0 && c !== NUL) {
+            text += '\n';
+          }
+        }
         if (!isBreak(c)) break;
+        firstEmpty = false;
+        recentEmpty = true;
+        column = 0;
+        line++;
         continue;
       }
+      if (text.length > 0 && (closeFlow || (column - 1 < nextIndent && column !== startMark.column))) foot(peek);
       if (c !== ch('#')) break;
-      this.consumeThroughComment(this.mark.index + peek);
+      if (text.length === 0) startMark = { index: this.mark.index + peek, line, column };
+      else text += '\n';
+      recentEmpty = false;
+      text += this.consumeThroughComment(this.mark.index + peek);
       // yaml.v3 restarts its lookahead one past the line break that ends the comment.
       peek = 0;
+      column = 0;
+      line = this.mark.line;
+      nextIndent = Math.max(this.indent, 0);
+    }
+    if (text.length > 0) {
+      this.comments.push({
+        scanMark,
+        tokenMark: startMark,
+        startMark,
+        endMark: { index: this.mark.index + peek - 1, line, column },
+        head: text,
+        line: '',
+        foot: '',
+      });
     }
   }
 
-  /** Eats a comment that starts `peek`-characters ahead on the current line, if there is one. */
-  private scanLineComment(): void {
+  /** Eats (and records) a comment on the rest of the current line, if there is one. */
+  private scanLineComment(tokenMark: Mark): void {
     if (this.newlines > 0) return;
     for (let peek = 0; peek < 512; peek++) {
       this.need(peek + 1);
       const c = this.c(peek);
       if (isBlank(c)) continue;
-      if (c === ch('#')) this.consumeThroughComment(this.mark.index + peek);
+      if (c === ch('#')) {
+        const seen = this.mark.index + peek;
+        let startMark: Mark | undefined;
+        let text = '';
+        for (;;) {
+          this.need(1);
+          if (isBreakZ(this.c())) {
+            if (this.mark.index >= seen) break;
+            this.need(2);
+            this.skipLine();
+          } else if (this.mark.index >= seen) {
+            startMark ??= this.here();
+            text += String.fromCodePoint(this.c());
+            this.advance();
+          } else {
+            this.advance();
+          }
+        }
+        if (text.length > 0) {
+          this.comments.push({ ...emptyComment(), tokenMark, startMark: startMark!, line: text });
+        }
+      }
       break;
     }
   }
 
-  private consumeThroughComment(seen: number): void {
+  /** Skips to the comment at character index `seen` and reads it to the end of its line. */
+  private consumeThroughComment(seen: number): string {
+    let text = '';
     for (;;) {
       this.need(1);
       if (isBreakZ(this.c())) {
@@ -805,9 +971,11 @@ export class Scanner {
         this.need(2);
         this.skipLine();
       } else {
+        if (this.mark.index >= seen) text += String.fromCodePoint(this.c());
         this.advance();
       }
     }
+    return text;
   }
 
   // --- directives ---
@@ -1076,7 +1244,7 @@ export class Scanner {
       this.need(1);
     }
     if (this.c() === ch('#')) {
-      this.scanLineComment();
+      this.scanLineComment(start);
       while (!isBreakZ(this.c())) {
         this.advance();
         this.need(1);

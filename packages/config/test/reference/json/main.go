@@ -186,8 +186,10 @@ func decode(req request) (resp response) {
 	resp.Reports = []entry{}
 	root, err := vjson.UnmarshalToContext([]byte(req.Doc))
 	if err != nil {
-		msg := "context: " + err.Error()
-		resp.Error = &msg
+		// Ignition's ValidateWithContext then skips the unused-key check and has no positions.
+		for range req.Paths {
+			resp.Positions = append(resp.Positions, &position{})
+		}
 		return
 	}
 	r := validate.ValidateCustom(ptr.Interface(), "json", unusedKeys(root))

@@ -10,7 +10,12 @@ type Doc =
       readonly anchor?: string | undefined;
       readonly entries: readonly [string, Doc][];
     }
-  | { readonly kind: 'seq'; readonly flow: boolean; readonly anchor?: string | undefined; readonly items: readonly Doc[] };
+  | {
+      readonly kind: 'seq';
+      readonly flow: boolean;
+      readonly anchor?: string | undefined;
+      readonly items: readonly Doc[];
+    };
 
 const keys = [
   's',
