@@ -22,6 +22,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'Merge child Ignition configs into a parent, as Ignition does',
     load: () => import('./commands/ignition-merge.js'),
   },
+  server: {
+    summary: 'Run the update server: Omaha endpoint for Flatcar nodes and a Nebraska-compatible REST API',
+    load: () => import('./commands/server.js'),
+  },
   'provision apply': {
     summary: "Apply an Ignition config to a root directory, as Ignition's files stage does",
     load: () => import('./commands/provision-apply.js'),
