@@ -24,6 +24,8 @@ export function openHttp(url: string, options: HttpRequestOptions = {}): Promise
     const req = send(
       target,
       {
+        // No keep-alive: an idle pooled socket would hold a one-shot `ballast agent run --once` open for seconds.
+        agent: false,
         method: options.method ?? 'GET',
         headers: {
           ...(options.body !== undefined ? { 'content-length': String(Buffer.byteLength(options.body)) } : {}),

@@ -67,7 +67,6 @@ export async function downloadPayload(options: DownloadOptions): Promise<Downloa
   let durable = position;
   const flush = async () => {
     if (buffered === 0) return;
-    faultPoint('payload-write');
     await target.write(position - buffered, buffer.subarray(0, buffered));
     buffered = 0;
   };
@@ -184,6 +183,7 @@ function sizeMismatch(message: string): AgentError {
 /** Feeds the first `length` bytes of the partition into `hash`, 4 MiB at a time. */
 export async function hashPartition(target: PartitionTarget, length: number, hash: Hash): Promise<void> {
   for (let at = 0; at < length; at += BUFFER_BYTES) {
+    faultPoint('partition-read');
     hash.update(await target.read(at, Math.min(BUFFER_BYTES, length - at)));
   }
 }

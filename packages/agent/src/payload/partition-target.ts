@@ -1,5 +1,6 @@
 import type { BlockDevice } from '@ballast/disk';
 import { AgentError } from '../agent-error.js';
+import { faultPoint } from '../fault-point.js';
 
 /** One partition of a disk as a window: every access is checked to stay inside it. */
 export class PartitionTarget {
@@ -16,6 +17,7 @@ export class PartitionTarget {
   /** Writes `data` at `position` bytes into the partition; refuses anything that would cross its end. */
   async write(position: number, data: Uint8Array): Promise<void> {
     this.check(position, data.length);
+    faultPoint('partition-write');
     try {
       await this.device.write(this.offset + position, data);
     } catch (error) {
