@@ -112,8 +112,17 @@ function resolvePlain(tag: string, text: string): [string, Resolved] {
       const f = Number(plain);
       if (Number.isFinite(f)) return [floatTag, { t: 'float', v: f }];
     }
-    // Go's ParseInt with base 0 already takes 0b and 0o prefixes, so yaml.v3's own handling of them never
-    // finds anything more; only the sign-less "-0o..." wrap-around case differs, and ParseInt covers it too.
+    // yaml.v3 then tries 0b and 0o prefixes itself, with a sign allowed after the prefix ("0o-17" is -15).
+    if (plain.startsWith('0b') || plain.startsWith('0o')) {
+      const base = plain[1] === 'b' ? 2 : 8;
+      const i2 = parseInt64(plain.slice(2), base);
+      if (i2 !== undefined) return [intTag, { t: 'int', v: i2 }];
+      const u2 = parseUint64(plain.slice(2), base);
+      if (u2 !== undefined) return [intTag, { t: 'uint', v: u2 }];
+    } else if (plain.startsWith('-0b') || plain.startsWith('-0o')) {
+      const i2 = parseInt64(`-${plain.slice(3)}`, plain[2] === 'b' ? 2 : 8);
+      if (i2 !== undefined) return [intTag, { t: 'int', v: i2 }];
+    }
   }
   return [strTag, { t: 'string', v: text }];
 }
@@ -161,8 +170,8 @@ function digitValue(c: string): number {
   return 99;
 }
 
-/** Go's `strconv.ParseInt(s, 0, 64)`; undefined on any error. */
-function parseInt64(s: string): bigint | undefined {
+/** Go's `strconv.ParseInt(s, base, 64)` (base 0 by default); undefined on any error. */
+function parseInt64(s: string, base = 0): bigint | undefined {
   if (s === '') return undefined;
   let neg = false;
   let rest = s;
@@ -170,7 +179,7 @@ function parseInt64(s: string): bigint | undefined {
     neg = s[0] === '-';
     rest = s.slice(1);
   }
-  const u = parseUint64(rest, 0);
+  const u = parseUint64(rest, base);
   if (u === undefined) return undefined;
   if (!neg && u > maxInt64) return undefined;
   if (neg && u > maxInt64 + 1n) return undefined;

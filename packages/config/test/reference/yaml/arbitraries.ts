@@ -141,9 +141,21 @@ export const yamlDocument: fc.Arbitrary<string> = fc
     comment: fc.boolean(),
     start: fc.boolean(),
     anchors: fc.boolean(),
+    comments: fc.array(
+      fc.tuple(fc.nat(), fc.nat({ max: 8 }), fc.constantFrom('# c', '#', '# - x: y', '#\t', ''), fc.boolean()),
+      { maxLength: 3 },
+    ),
   })
-  .map(({ root, comment, start, anchors }) => {
-    const body = emitBlock({ kind: 'map', flow: false, entries: root }, 0);
+  .map(({ root, comment, start, anchors, comments }) => {
+    let body = emitBlock({ kind: 'map', flow: false, entries: root }, 0);
+    // Comment lines (and empty lines) at any indentation between lines, or at the end of a line.
+    for (const [at, indent, text, trailing] of comments) {
+      const lines = body.split('\n');
+      const i = at % lines.length;
+      if (trailing && text !== '') lines[i] = `${lines[i]} ${text}`;
+      else lines.splice(i, 0, `${' '.repeat(indent)}${text}`);
+      body = lines.join('\n');
+    }
     // Most documents define the anchors first, so aliases mostly resolve.
     const preamble = anchors ? 'x: &a {name: A, n: 1}\ny: &b [p, q]\nz: &c hello\n' : '';
     return `${start ? '---\n' : ''}${comment ? '# generated\n' : ''}${preamble}${body}`;
