@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 
 const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,7}$/);
-const text = fc.string({ unit: fc.constantFrom(...'abc xyz=-_./:#\n\t{}[]"\'\\<>&%é'.split('')), maxLength: 200 });
+// No tabs: yaml.v3 (and so Butane) rejects a block scalar whose first line is blank but for a tab, which the YAML
+// writer used here can produce; tabs inside contents are covered by the decoder's own differential tests.
+const text = fc.string({ unit: fc.constantFrom(...'abc xyz=-_./:#\n{}[]"\'\\<>&%é'.split('')), maxLength: 200 });
 const mode = fc.constantFrom(0o644, 0o600, 0o755, 0o700, 0o444, 0o1777);
 const owner = fc.option(fc.oneof(fc.record({ name }), fc.record({ id: fc.integer({ min: 0, max: 65535 }) })), {
   nil: undefined,

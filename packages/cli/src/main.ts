@@ -34,6 +34,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'First boot: find the Ignition config where Flatcar looks for it and apply it once',
     load: () => import('./commands/provision-run.js'),
   },
+  'agent lock': {
+    summary: "The fleet reboot lock (locksmith's etcd semaphore): status, unlock, set-max, as locksmithctl",
+    load: () => import('./commands/agent-lock.js'),
+  },
   disk: {
     summary: 'GPT disks and the A/B USR slots: create, show, set, boot (as cgpt and gptprio)',
     load: () => import('./commands/disk.js'),
