@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { type Expression, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import { ConflictError, invalidField, NotFoundError } from '../errors.js';
 import type { Clock } from './clock.js';
@@ -45,7 +45,14 @@ import {
   toInstance,
   toPackage,
 } from './rows.js';
-import type { ChannelTable, Database, GroupTable, PackageTable } from './schema.js';
+import type {
+  ChannelTable,
+  Database,
+  GroupTable,
+  MachineGroupTable,
+  MachineProfileTable,
+  PackageTable,
+} from './schema.js';
 import type {
   ActivityInput,
   ActivityQuery,
@@ -59,12 +66,19 @@ import type {
   GrantRequest,
   GroupInput,
   InstanceQuery,
+  MachineGroup,
+  MachineGroupInput,
+  MachineProfile,
+  MachineProfileInput,
+  NetBoot,
   PackageInput,
   PageQuery,
   RecentActivityQuery,
   RecordEventInput,
   RecordedEvent,
   RegisterInstanceInput,
+  Saved,
+  SaveMode,
   Store,
   VersionOutcomeQuery,
 } from './store.js';
@@ -1714,6 +1728,158 @@ export class KyselyStore implements Store {
     if (result.numDeletedRows === 0n) throw new NotFoundError('API token', tokenId);
   }
 
+  // ------------------------------------------------------------------------------------ machine provisioning
+
+  async listMachineProfiles(): Promise<MachineProfile[]> {
+    const rows = await this.db.selectFrom('machine_profile').selectAll().orderBy('id').execute();
+    return rows.map(toMachineProfile);
+  }
+
+  async getMachineProfile(profileId: string): Promise<MachineProfile> {
+    const row = await this.db.selectFrom('machine_profile').selectAll().where('id', '=', profileId).executeTakeFirst();
+    if (!row) throw new NotFoundError('Machine profile', profileId);
+    return toMachineProfile(row);
+  }
+
+  async saveMachineProfile(input: MachineProfileInput, mode: SaveMode): Promise<Saved<MachineProfile>> {
+    throwIfInvalid(machineIdErrors(input.id));
+    const format = input.configFormat ?? 'butane';
+    if (format !== 'butane' && format !== 'ignition') throw invalidField('config_format', 'Must be butane or ignition');
+    return this.transaction(async (trx) => {
+      const now = this.now();
+      const existing = await trx
+        .selectFrom('machine_profile')
+        .select('id')
+        .where('id', '=', input.id)
+        .executeTakeFirst();
+      if (existing && mode === 'create') {
+        throw new ConflictError(`Machine profile ${input.id} exists already`, 'DUPLICATE_ID');
+      }
+      const values = {
+        name: input.name ?? input.id,
+        config_format: format,
+        config: input.config,
+        boot: input.boot ? JSON.stringify(input.boot) : null,
+        updated_ts: now,
+      };
+      if (existing) {
+        await trx.updateTable('machine_profile').set(values).where('id', '=', input.id).execute();
+      } else {
+        await this.uniquely(
+          () =>
+            trx
+              .insertInto('machine_profile')
+              .values({ id: input.id, ...values, created_ts: now })
+              .execute(),
+          `Machine profile ${input.id} exists already`,
+          'DUPLICATE_ID',
+        );
+      }
+      const row = await trx
+        .selectFrom('machine_profile')
+        .selectAll()
+        .where('id', '=', input.id)
+        .executeTakeFirstOrThrow();
+      return { value: toMachineProfile(row), created: !existing };
+    });
+  }
+
+  async deleteMachineProfile(profileId: string): Promise<void> {
+    const users = await this.db
+      .selectFrom('machine_group')
+      .select('id')
+      .where('profile_id', '=', profileId)
+      .orderBy('id')
+      .execute();
+    const inUse = () =>
+      new ConflictError(
+        `Machine profile ${profileId} is used by group${users.length === 1 ? '' : 's'} ${users.map((u) => u.id).join(', ') || '(another)'}`,
+        'PROFILE_IN_USE',
+      );
+    if (users.length > 0) throw inUse();
+    let result: { numDeletedRows: bigint };
+    try {
+      result = await this.db.deleteFrom('machine_profile').where('id', '=', profileId).executeTakeFirst();
+    } catch (error) {
+      // A group created between the check and the delete.
+      if (isForeignKeyViolation(error)) throw inUse();
+      throw error;
+    }
+    if (result.numDeletedRows === 0n) throw new NotFoundError('Machine profile', profileId);
+  }
+
+  async listMachineGroups(): Promise<MachineGroup[]> {
+    const rows = await this.db.selectFrom('machine_group').selectAll().orderBy('id').execute();
+    return rows.map(toMachineGroup);
+  }
+
+  async getMachineGroup(groupId: string): Promise<MachineGroup> {
+    const row = await this.db.selectFrom('machine_group').selectAll().where('id', '=', groupId).executeTakeFirst();
+    if (!row) throw new NotFoundError('Machine group', groupId);
+    return toMachineGroup(row);
+  }
+
+  async saveMachineGroup(input: MachineGroupInput, mode: SaveMode): Promise<Saved<MachineGroup>> {
+    throwIfInvalid(machineIdErrors(input.id));
+    const selector = input.selector ?? {};
+    const key = selectorKey(selector);
+    return this.transaction(async (trx) => {
+      const now = this.now();
+      const profile = await trx
+        .selectFrom('machine_profile')
+        .select('id')
+        .where('id', '=', input.profileId)
+        .executeTakeFirst();
+      if (!profile) throw invalidField('profile', `No machine profile ${input.profileId}`);
+      const existing = await trx.selectFrom('machine_group').select('id').where('id', '=', input.id).executeTakeFirst();
+      if (existing && mode === 'create') {
+        throw new ConflictError(`Machine group ${input.id} exists already`, 'DUPLICATE_ID');
+      }
+      const twin = await trx
+        .selectFrom('machine_group')
+        .select('id')
+        .where('selector_key', '=', key)
+        .where('id', '!=', input.id)
+        .executeTakeFirst();
+      if (twin) {
+        throw new ConflictError(
+          `Machine group ${twin.id} has the same selector${Object.keys(selector).length === 0 ? ' (none: the default group)' : ''}; a machine could not tell them apart`,
+          'DUPLICATE_SELECTOR',
+        );
+      }
+      const values = {
+        name: input.name ?? input.id,
+        profile_id: input.profileId,
+        selector: JSON.stringify(selector),
+        selector_key: key,
+        metadata: JSON.stringify(input.metadata ?? {}),
+        updated_ts: now,
+      };
+      await this.uniquely<unknown>(
+        () =>
+          existing
+            ? trx.updateTable('machine_group').set(values).where('id', '=', input.id).execute()
+            : trx
+                .insertInto('machine_group')
+                .values({ id: input.id, ...values, created_ts: now })
+                .execute(),
+        `Machine group ${input.id} or another group with its selector was saved at the same time`,
+        'DUPLICATE_SELECTOR',
+      );
+      const row = await trx
+        .selectFrom('machine_group')
+        .selectAll()
+        .where('id', '=', input.id)
+        .executeTakeFirstOrThrow();
+      return { value: toMachineGroup(row), created: !existing };
+    });
+  }
+
+  async deleteMachineGroup(groupId: string): Promise<void> {
+    const result = await this.db.deleteFrom('machine_group').where('id', '=', groupId).executeTakeFirst();
+    if (result.numDeletedRows === 0n) throw new NotFoundError('Machine group', groupId);
+  }
+
   // --------------------------------------------------------------------------------------------------- plumbing
 
   async ping(): Promise<void> {
@@ -1782,4 +1948,54 @@ export class KyselyStore implements Store {
     const channels = new Map((await this.loadChannels(ex, channelRows)).map((channel) => [channel.id, channel]));
     return rows.map((row) => toGroup(row, row.channel_id === null ? null : (channels.get(row.channel_id) ?? null)));
   }
+}
+
+/** Ids of machine profiles and groups: they appear in URLs, logs and file names, so keep them plain. */
+const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+function machineIdErrors(id: string): { path: string; message: string }[] {
+  return MACHINE_ID.test(id)
+    ? []
+    : [
+        {
+          path: 'id',
+          message: 'Must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+        },
+      ];
+}
+
+/** A foreign-key violation, as PostgreSQL (23503) or SQLite reports it. */
+function isForeignKeyViolation(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}
+
+/** The same for every spelling of one selector: its entries sorted by label, hashed. */
+function selectorKey(selector: Readonly<Record<string, string>>): string {
+  const canonical = JSON.stringify(Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+}
+
+function toMachineProfile(row: Selectable<MachineProfileTable>): MachineProfile {
+  return {
+    id: row.id,
+    name: row.name,
+    configFormat: row.config_format === 'ignition' ? 'ignition' : 'butane',
+    config: row.config,
+    boot: row.boot === null ? null : (JSON.parse(row.boot) as NetBoot),
+    createdAt: toDate(row.created_ts),
+    updatedAt: toDate(row.updated_ts),
+  };
+}
+
+function toMachineGroup(row: Selectable<MachineGroupTable>): MachineGroup {
+  return {
+    id: row.id,
+    name: row.name,
+    profileId: row.profile_id,
+    selector: JSON.parse(row.selector) as Record<string, string>,
+    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
+    createdAt: toDate(row.created_ts),
+    updatedAt: toDate(row.updated_ts),
+  };
 }

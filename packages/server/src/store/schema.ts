@@ -170,6 +170,31 @@ export interface ApiTokenTable {
   last_used_ts: NullableTimestamp;
 }
 
+export interface MachineProfileTable {
+  id: string;
+  name: string;
+  config_format: string;
+  config: string;
+  /** JSON {kernel, initrd, args} or null. */
+  boot: string | null;
+  created_ts: Timestamp;
+  updated_ts: Timestamp;
+}
+
+export interface MachineGroupTable {
+  id: string;
+  name: string;
+  profile_id: string;
+  /** JSON object of label to value. */
+  selector: string;
+  /** SHA-256 of the canonical selector; unique. */
+  selector_key: string;
+  /** JSON object. */
+  metadata: string;
+  created_ts: Timestamp;
+  updated_ts: Timestamp;
+}
+
 /** The whole schema, for `Kysely<Database>`. */
 export interface Database {
   application: ApplicationTable;
@@ -185,4 +210,6 @@ export interface Database {
   event: EventTable;
   activity: ActivityTable;
   api_token: ApiTokenTable;
+  machine_profile: MachineProfileTable;
+  machine_group: MachineGroupTable;
 }

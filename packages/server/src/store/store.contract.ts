@@ -1145,5 +1145,144 @@ export function storeContract(name: string, target: StoreTarget): void {
         await rejection(store.deleteApiToken(admin.id), NotFoundError, 'NOT_FOUND');
       });
     });
+
+    describe('machine provisioning', () => {
+      const butane = 'variant: flatcar\nversion: 1.0.0\n';
+      const boot = {
+        kernel: 'http://assets/flatcar_production_pxe.vmlinuz',
+        initrd: ['http://assets/flatcar_production_pxe_image.cpio.gz'],
+        args: ['console=ttyS0'],
+      };
+
+      it('creates, replaces, lists and deletes profiles', async () => {
+        const { store } = await open();
+        const created = await store.saveMachineProfile({ id: 'worker', config: butane, boot }, 'create');
+        expect(created.created).toBe(true);
+        expect(created.value).toEqual({
+          id: 'worker',
+          name: 'worker',
+          configFormat: 'butane',
+          config: butane,
+          boot,
+          createdAt: clock.now(),
+          updatedAt: clock.now(),
+        });
+        await rejection(
+          store.saveMachineProfile({ id: 'worker', config: '{}' }, 'create'),
+          ConflictError,
+          'DUPLICATE_ID',
+        );
+        clock.advance(MINUTE);
+        const replaced = await store.saveMachineProfile(
+          { id: 'worker', name: 'Workers', configFormat: 'ignition', config: '{}' },
+          'put',
+        );
+        expect(replaced.created).toBe(false);
+        expect(replaced.value).toMatchObject({ name: 'Workers', configFormat: 'ignition', boot: null });
+        expect(replaced.value.createdAt).toEqual(created.value.createdAt);
+        expect(replaced.value.updatedAt).toEqual(clock.now());
+        expect((await store.saveMachineProfile({ id: 'a-first', config: butane }, 'put')).created).toBe(true);
+        expect((await store.listMachineProfiles()).map((p) => p.id)).toEqual(['a-first', 'worker']);
+        expect(await store.getMachineProfile('worker')).toEqual(replaced.value);
+        await store.deleteMachineProfile('worker');
+        await rejection(store.getMachineProfile('worker'), NotFoundError, 'NOT_FOUND');
+        await rejection(store.deleteMachineProfile('worker'), NotFoundError, 'NOT_FOUND');
+      });
+
+      it('refuses ids that do not fit in a URL and unknown formats, naming the field', async () => {
+        const { store } = await open();
+        for (const id of ['', '-x', 'a b', 'x/y', '../etc', 'x'.repeat(65), 'é']) {
+          const error = await rejection(
+            store.saveMachineProfile({ id, config: butane }, 'put'),
+            InvalidInputError,
+            'INVALID_INPUT',
+          );
+          expect(fieldPaths(error)).toEqual(['id']);
+        }
+        const error = await rejection(
+          store.saveMachineProfile({ id: 'x', config: butane, configFormat: 'yaml' as 'butane' }, 'put'),
+          InvalidInputError,
+          'INVALID_INPUT',
+        );
+        expect(fieldPaths(error)).toEqual(['config_format']);
+      });
+
+      it('keeps groups with their selector and metadata, and refuses unknown profiles', async () => {
+        const { store } = await open();
+        await store.saveMachineProfile({ id: 'worker', config: butane }, 'create');
+        const selector = { mac: '52:54:00:89:d8:10', region: 'eu' };
+        const metadata = { etcd: { name: 'node1' }, keys: ['ssh-ed25519 AAAA'], count: 3, on: true, none: null };
+        const created = await store.saveMachineGroup(
+          { id: 'node1', profileId: 'worker', selector, metadata },
+          'create',
+        );
+        expect(created).toEqual({
+          created: true,
+          value: {
+            id: 'node1',
+            name: 'node1',
+            profileId: 'worker',
+            selector,
+            metadata,
+            createdAt: clock.now(),
+            updatedAt: clock.now(),
+          },
+        });
+        await rejection(
+          store.saveMachineGroup({ id: 'node1', profileId: 'worker' }, 'create'),
+          ConflictError,
+          'DUPLICATE_ID',
+        );
+        const unknown = await rejection(
+          store.saveMachineGroup({ id: 'node2', profileId: 'nope' }, 'put'),
+          InvalidInputError,
+          'INVALID_INPUT',
+        );
+        expect(fieldPaths(unknown)).toEqual(['profile']);
+        const defaults = await store.saveMachineGroup(
+          { id: 'default', name: 'Everyone else', profileId: 'worker' },
+          'put',
+        );
+        expect(defaults.value).toMatchObject({ name: 'Everyone else', selector: {}, metadata: {} });
+        expect((await store.listMachineGroups()).map((g) => g.id)).toEqual(['default', 'node1']);
+        await store.deleteMachineGroup('default');
+        await rejection(store.getMachineGroup('default'), NotFoundError, 'NOT_FOUND');
+        await rejection(store.deleteMachineGroup('default'), NotFoundError, 'NOT_FOUND');
+      });
+
+      it('refuses a second group with the same selector, in any key order, but lets a group keep its own', async () => {
+        const { store } = await open();
+        await store.saveMachineProfile({ id: 'worker', config: butane }, 'create');
+        await store.saveMachineGroup({ id: 'a', profileId: 'worker', selector: { region: 'eu', rack: '3' } }, 'create');
+        await rejection(
+          store.saveMachineGroup({ id: 'b', profileId: 'worker', selector: { rack: '3', region: 'eu' } }, 'create'),
+          ConflictError,
+          'DUPLICATE_SELECTOR',
+        );
+        await store.saveMachineGroup({ id: 'a', profileId: 'worker', selector: { rack: '3', region: 'eu' } }, 'put');
+        await store.saveMachineGroup({ id: 'default-1', profileId: 'worker' }, 'create');
+        const error = await rejection(
+          store.saveMachineGroup({ id: 'default-2', profileId: 'worker', selector: {} }, 'create'),
+          ConflictError,
+          'DUPLICATE_SELECTOR',
+        );
+        expect(error.message).toContain('default-1');
+        expect((await store.listMachineGroups()).map((g) => g.id)).toEqual(['a', 'default-1']);
+      });
+
+      it('will not delete a profile that a group uses', async () => {
+        const { store } = await open();
+        await store.saveMachineProfile({ id: 'worker', config: butane }, 'create');
+        await store.saveMachineGroup(
+          { id: 'node1', profileId: 'worker', selector: { mac: '52:54:00:00:00:01' } },
+          'put',
+        );
+        const error = await rejection(store.deleteMachineProfile('worker'), ConflictError, 'PROFILE_IN_USE');
+        expect(error.message).toContain('node1');
+        await store.deleteMachineGroup('node1');
+        await store.deleteMachineProfile('worker');
+        expect(await store.listMachineProfiles()).toEqual([]);
+      });
+    });
   });
 }

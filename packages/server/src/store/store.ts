@@ -255,6 +255,74 @@ export interface ApiTokenInput {
   readonly tokenHash: string;
 }
 
+/** How a machine profile's template is written: Butane YAML (translated per request) or Ignition JSON. */
+export type MachineConfigFormat = 'butane' | 'ignition';
+
+/** Network boot settings of a machine profile, rendered into an iPXE script. */
+export interface NetBoot {
+  /** URL of the kernel, e.g. `.../flatcar_production_pxe.vmlinuz`. */
+  readonly kernel: string;
+  /** URLs of the initramfs images, e.g. `.../flatcar_production_pxe_image.cpio.gz`. */
+  readonly initrd: readonly string[];
+  /** Kernel arguments, each one word (`console=ttyS0`, `flatcar.autologin`). */
+  readonly args: readonly string[];
+}
+
+/** A machine profile: the config template machines of its groups get, and how they network boot. */
+export interface MachineProfile {
+  readonly id: string;
+  readonly name: string;
+  readonly configFormat: MachineConfigFormat;
+  /** The template text (see docs/provision-serve.md for its `{{.variable}}` language). */
+  readonly config: string;
+  readonly boot: NetBoot | null;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Fields of a machine profile to create or replace. */
+export interface MachineProfileInput {
+  readonly id: string;
+  /** Defaults to the id. */
+  readonly name?: string;
+  /** Defaults to `butane`. */
+  readonly configFormat?: MachineConfigFormat;
+  readonly config: string;
+  readonly boot?: NetBoot | null;
+}
+
+/** A machine group: which machines (by their labels) get which profile, with what metadata. */
+export interface MachineGroup {
+  readonly id: string;
+  readonly name: string;
+  readonly profileId: string;
+  /** Label to value; a machine matches when it has every one. Empty for a default group. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Template variables for the profile. */
+  readonly metadata: Readonly<Record<string, unknown>>;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+}
+
+/** Fields of a machine group to create or replace; selectors are stored as given (normalise them first). */
+export interface MachineGroupInput {
+  readonly id: string;
+  /** Defaults to the id. */
+  readonly name?: string;
+  readonly profileId: string;
+  readonly selector?: Readonly<Record<string, string>>;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+/** `create` refuses an existing id (409); `put` creates or replaces, as matchbox's ProfilePut and GroupPut do. */
+export type SaveMode = 'create' | 'put';
+
+/** A saved profile or group, and whether it is new. */
+export interface Saved<T> {
+  readonly value: T;
+  readonly created: boolean;
+}
+
 /**
  * Everything the update server keeps: Nebraska's applications, packages, channels, groups, instances, events and
  * activity, and Ballast's API tokens. One interface, a SQLite and a PostgreSQL implementation, one contract suite.
@@ -355,6 +423,23 @@ export interface Store {
   useApiToken(tokenHash: string): Promise<ApiToken | undefined>;
   listApiTokens(): Promise<ApiToken[]>;
   deleteApiToken(tokenId: string): Promise<void>;
+
+  // Machine provisioning (profiles and groups, as matchbox)
+  listMachineProfiles(): Promise<MachineProfile[]>;
+  getMachineProfile(profileId: string): Promise<MachineProfile>;
+  /** Creates or replaces a profile; a duplicate id with `create` is a ConflictError `DUPLICATE_ID`. */
+  saveMachineProfile(input: MachineProfileInput, mode: SaveMode): Promise<Saved<MachineProfile>>;
+  /** Deletes a profile; one that a group uses is a ConflictError `PROFILE_IN_USE`. */
+  deleteMachineProfile(profileId: string): Promise<void>;
+  /** Every machine group, by id. */
+  listMachineGroups(): Promise<MachineGroup[]>;
+  getMachineGroup(groupId: string): Promise<MachineGroup>;
+  /**
+   * Creates or replaces a group. An unknown profile is an InvalidInputError on `profile`; a selector another group
+   * already has is a ConflictError `DUPLICATE_SELECTOR`.
+   */
+  saveMachineGroup(input: MachineGroupInput, mode: SaveMode): Promise<Saved<MachineGroup>>;
+  deleteMachineGroup(groupId: string): Promise<void>;
 
   /** Resolves when the database answers; for health checks. */
   ping(): Promise<void>;
