@@ -25,6 +25,14 @@ export class BitWriter {
     }
   }
 
+  /** Empties the stream for reuse, dropping a buffer that grew beyond `keepBytes`. */
+  reset(keepBytes: number): void {
+    this.length = 0;
+    this.bits = 0;
+    this.bitCount = 0;
+    if (this.buffer.length > keepBytes) this.buffer = new Uint8Array(4096);
+  }
+
   /** Pads the pending bits with zeros up to the next byte boundary. */
   alignToByte(): void {
     if (this.bitCount > 0) {

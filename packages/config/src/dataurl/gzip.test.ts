@@ -143,6 +143,25 @@ describe('gzipGo', () => {
     }
   });
 
+  it('gives the same bytes on every call: the reused compressor state leaks nothing between inputs', async () => {
+    // Enough calls, some large, to pass the point where the reused hash tables are cleared for real (1 << 24).
+    const probe = prose;
+    const others = [noise(66 * KiB, 11, 4), repeatTo(prose, 5 * KiB), new Uint8Array(0)];
+    const expected = (await goGzipAll([probe]))[0] as Uint8Array;
+    for (let i = 0; i < 200; i++) {
+      gzipGo(others[i % others.length] as Uint8Array);
+      expect(Buffer.from(gzipGo(probe)).equals(Buffer.from(expected)), `call ${i}`).toBe(true);
+    }
+  });
+
+  it('never writes fewer than 23 bytes (what makeDataUrl relies on to skip gzip)', () => {
+    expect(gzipGo(new Uint8Array(0)).length).toBe(23);
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), (data) => gzipGo(data).length >= 23),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+
   it('writes Go header fields: no mtime, XFL 2, OS 255', () => {
     expect([...gzipGo(new Uint8Array(0))]).toEqual([
       0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 0xff, 1, 0, 0, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 0,

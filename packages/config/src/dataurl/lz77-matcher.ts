@@ -55,6 +55,36 @@ export class Lz77Matcher {
 
   constructor(private readonly blocks: BlockWriter) {}
 
+  /**
+   * Makes the matcher ready for a new stream, as a fresh one would be, without clearing its 640 KiB of tables:
+   * moving hashOffset past every position stored so far puts all old hash entries out of reach, exactly as
+   * Go's rebasing does (a stale entry reads as a negative position, which ends a chain like an empty one).
+   * Chains only ever follow entries written during the current stream, and the window is never read past
+   * what was filled, so leftovers in the other tables are never seen.
+   */
+  reset(): void {
+    // Every stored entry is below hashOffset + BUFFER_SIZE.
+    const next = this.hashOffset + BUFFER_SIZE + WINDOW_SIZE;
+    if (next > MAX_HASH_OFFSET) {
+      this.hashHead.fill(0);
+      this.hashPrev.fill(0);
+      this.hashOffset = 1;
+    } else {
+      this.hashOffset = next;
+    }
+    this.windowEnd = 0;
+    this.index = 0;
+    this.blockStart = 0;
+    this.byteAvailable = false;
+    this.tokenCount = 0;
+    this.chainHead = -1;
+    this.maxInsertIndex = 0;
+    this.length = MIN_MATCH - 1;
+    this.offset = 0;
+    this.foundLength = 0;
+    this.foundOffset = 0;
+  }
+
   /** Feeds all of `data`, in the same window-sized steps as one Write call on Go's writer. */
   write(data: Uint8Array): void {
     let pos = 0;

@@ -121,6 +121,18 @@ describe('makeDataUrl', () => {
     });
   });
 
+  it('skips gzip only where it cannot win: a plain form of at most 44 characters', async () => {
+    // Lengths around the bound, in both plain encodings; Go decides each one with gzip computed.
+    const contents = [
+      ...Array.from({ length: 30 }, (_, i) => bytes('q'.repeat(30 + i))),
+      ...Array.from({ length: 30 }, (_, i) => new Uint8Array(20 + i)),
+      ...Array.from({ length: 16 }, (_, i) => bytes(' '.repeat(10 + i))),
+    ];
+    expect(contents.map((c) => makeDataUrl(c, auto))).toEqual(
+      await goMake(contents, { compression: undefined, allow: true }),
+    );
+  });
+
   it('agrees with the reference rule on generated contents, with and without compression', async () => {
     const contents = fc.sample(
       fc.oneof(

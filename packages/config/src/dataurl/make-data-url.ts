@@ -22,6 +22,15 @@ export interface DataUrlChoice {
 }
 
 /**
+ * The shortest stream gzipGo writes is 23 bytes, for the empty input: the 10-byte header, then the final empty stored
+ * block that always ends Go's DEFLATE stream (a byte holding its 3 header bits, then LEN and NLEN, 4 bytes), then the
+ * 8-byte trailer; any other input only adds to it. Its URL is thus at least ";base64," plus 32 base64 characters, 40
+ * in all, and it must beat the plain forms by more than the 4 characters of "gzip": gzip cannot win when the shorter
+ * plain form is at most 44 characters long, so it is not even computed then.
+ */
+const GZIP_NEVER_WINS_AT_OR_BELOW = ';base64,'.length + 4 * Math.ceil(23 / 3) + 'gzip'.length;
+
+/**
  * Butane's MakeDataURL: the shortest of URL-escaped, base64 and (when allowed and the user has not compressed the
  * contents already) gzip+base64, where gzip must beat the others by more than the 4 characters of "gzip".
  */
@@ -36,10 +45,10 @@ export function makeDataUrl(contents: Uint8Array, options: MakeDataUrlOptions): 
   let opaque: string | undefined;
   const shortestPlain = Math.min(escapedLength, base64Length);
 
-  if (!userCompressed && options.allowCompression) {
-    const gzipped = `;base64,${encodeBase64(gzipGo(contents))}`;
-    if (gzipped.length + 'gzip'.length < shortestPlain) {
-      opaque = gzipped;
+  if (!userCompressed && options.allowCompression && shortestPlain > GZIP_NEVER_WINS_AT_OR_BELOW) {
+    const gzipped = gzipGo(contents);
+    if (';base64,'.length + 4 * Math.ceil(gzipped.length / 3) + 'gzip'.length < shortestPlain) {
+      opaque = `;base64,${encodeBase64(gzipped)}`;
       compression = 'gzip';
     }
   }
