@@ -4,6 +4,7 @@ import { AgentError } from '../agent-error.js';
 import { faultPoint } from '../fault-point.js';
 import { openHttp } from '../omaha/http-request.js';
 import type { PartitionTarget } from './partition-target.js';
+import { streamed } from './release-buffers.js';
 
 /** The payload an update check offered. */
 export interface PayloadOffer {
@@ -126,6 +127,7 @@ export async function downloadPayload(options: DownloadOptions): Promise<Downloa
           position += take;
           if (buffered === BUFFER_BYTES) await flush();
         }
+        streamed(chunk.length);
         options.progress?.(position);
         if (position - durable >= options.checkpointBytes) await checkpoint();
       }
@@ -180,11 +182,15 @@ function sizeMismatch(message: string): AgentError {
   return new AgentError('PAYLOAD_SIZE_MISMATCH', message, ActionExitCode.PayloadSizeMismatchError);
 }
 
-/** Feeds the first `length` bytes of the partition into `hash`, 4 MiB at a time. */
+const READ_BYTES = 1024 * 1024;
+
+/** Feeds the first `length` bytes of the partition into `hash`, 1 MiB at a time. */
 export async function hashPartition(target: PartitionTarget, length: number, hash: Hash): Promise<void> {
-  for (let at = 0; at < length; at += BUFFER_BYTES) {
+  for (let at = 0; at < length; at += READ_BYTES) {
     faultPoint('partition-read');
-    hash.update(await target.read(at, Math.min(BUFFER_BYTES, length - at)));
+    const part = Math.min(READ_BYTES, length - at);
+    hash.update(await target.read(at, part));
+    streamed(part);
   }
 }
 
