@@ -14,6 +14,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'Translate a Butane config into an Ignition config, exactly as Butane does',
     load: () => import('./commands/butane.js'),
   },
+  'config schema': {
+    summary: 'Print the JSON Schema of a Butane config, for editors',
+    load: () => import('./commands/config-schema.js'),
+  },
   'ignition validate': {
     summary: 'Validate Ignition configs (spec 3.0.0 to 3.4.0) as ignition-validate does',
     load: () => import('./commands/ignition-validate.js'),
