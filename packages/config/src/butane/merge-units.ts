@@ -40,7 +40,7 @@ export function mergeMountUnits(
     if (m.side !== 'child' && result.get(m.to) !== undefined) continue;
     result.add(left.from, m.to);
   }
-  ts.entries.clear();
+  ts.clear();
   ts.merge(result);
 }
 

@@ -51,11 +51,10 @@ export function translateConfig(
   options: TranslateOptions,
 ): TranslateResult {
   const ctx: Context = { ...options, shape: ignitionShape(spec), ts: new TranslationSet(), reports: [] };
-  const out = zeroValue(ignitionShape(spec)) as IgnitionValue;
-  for (const f of spec.fields) {
-    if (isButaneOnly('Config', f.key)) continue;
-    const key = camel(f.key);
-    out[key] = translateValue(f.type, config[f.key], [f.key], [key], ctx);
+  const out: IgnitionValue = {};
+  // The root is Butane's Config: its own fields (version, variant) are not Ignition's.
+  for (const f of planOf(spec, 'Config').fields) {
+    out[f.ignitionKey] = translateValue(f.type, config[f.key], [f.key], [f.ignitionKey], ctx);
     if (f.key === 'ignition') {
       (out.ignition as IgnitionValue).version = options.ignitionVersion;
       ctx.ts.add(['version'], ['ignition', 'version']);
@@ -70,6 +69,62 @@ export function translateConfig(
 
   const fatal = ctx.reports.some((r) => r.severity === 'error');
   return { config: fatal ? undefined : out, translations: ctx.ts, reports: ctx.reports };
+}
+
+/** A Butane field as the translation copies it: its key on both sides and its type. */
+interface FieldPlan {
+  readonly key: string;
+  readonly ignitionKey: string;
+  readonly type: GoType;
+}
+
+/** How a Butane struct becomes its Ignition shape, worked out once per struct. */
+interface StructPlan {
+  readonly name: string;
+  readonly fields: readonly FieldPlan[];
+  /** Fields only the Ignition shape has (Ignition's `version`), set to their zero value. */
+  readonly ignitionOnly: readonly { readonly key: string; readonly type: GoType }[];
+  readonly custom: boolean;
+}
+
+const plans = new WeakMap<GoStruct, StructPlan>();
+
+function planOf(type: GoStruct, name = type.name): StructPlan {
+  const hit = plans.get(type);
+  if (hit !== undefined) return hit;
+  const fields: FieldPlan[] = [];
+  for (const f of type.fields) {
+    if (!isButaneOnly(name, f.key)) fields.push({ key: f.key, ignitionKey: camel(f.key), type: f.type });
+  }
+  const taken = new Set(fields.map((f) => f.ignitionKey));
+  const ignitionOnly = ignitionShape(type).fields.filter((f) => !taken.has(f.key));
+  const plan: StructPlan = { name, fields, ignitionOnly, custom: hasCustomTranslator(type) };
+  plans.set(type, plan);
+  return plan;
+}
+
+/**
+ * The Ignition fields of a struct, in the Ignition shape's order, each translated from its Butane field; Butane's
+ * translator visits them in this order, which decides which translation wins.
+ */
+function translateFields(
+  plan: StructPlan,
+  value: Record<string, unknown>,
+  from: ConfigPath,
+  to: ConfigPath,
+  ctx: Context,
+): IgnitionValue {
+  const out: IgnitionValue = {};
+  for (const f of plan.fields) {
+    const v = value[f.key];
+    const kind = f.type.kind;
+    // Nil pointers and nil slices translate to themselves and record nothing: no paths needed.
+    if (kind === 'pointer' && (v === undefined || v === null)) out[f.ignitionKey] = undefined;
+    else if (kind === 'slice' && (!Array.isArray(v) || isNilSlice(v))) out[f.ignitionKey] = [];
+    else out[f.ignitionKey] = translateValue(f.type, v, [...from, f.key], [...to, f.ignitionKey], ctx);
+  }
+  for (const f of plan.ignitionOnly) out[f.key] = zeroValue(f.type);
+  return out;
 }
 
 // Butane's translator (translate/translate.go): a primitive always gets a translation, a nil pointer or nil slice
@@ -89,9 +144,9 @@ function translateValue(type: GoType, value: unknown, from: ConfigPath, to: Conf
     case 'struct': {
       const before = ctx.ts.additions;
       const record = (value ?? {}) as Record<string, unknown>;
-      const out = translateStruct(type, record, from, to, ctx);
-      const custom = hasCustomTranslator(type);
-      if (custom ? ctx.ts.additions > before : !isZeroValue(type, record)) ctx.ts.add(from, to);
+      const plan = planOf(type);
+      const out = translateStruct(plan, record, from, to, ctx);
+      if (plan.custom ? ctx.ts.additions > before : !isZeroValue(type, record)) ctx.ts.add(from, to);
       return out;
     }
     default:
@@ -128,7 +183,8 @@ function isZeroValue(type: GoType, value: unknown): boolean {
       return !Array.isArray(value) || isNilSlice(value);
     case 'struct': {
       const record = (value ?? {}) as Record<string, unknown>;
-      return type.fields.every((f) => isZeroValue(f.type, record[f.key]));
+      for (const f of type.fields) if (!isZeroValue(f.type, record[f.key])) return false;
+      return true;
     }
     default:
       return value === undefined || value === '' || value === 0 || value === false;
@@ -136,19 +192,14 @@ function isZeroValue(type: GoType, value: unknown): boolean {
 }
 
 function translateStruct(
-  type: GoStruct,
+  plan: StructPlan,
   value: Record<string, unknown>,
   from: ConfigPath,
   to: ConfigPath,
   ctx: Context,
 ): IgnitionValue {
-  const out = zeroValue(ignitionShape(type)) as IgnitionValue;
-  for (const f of type.fields) {
-    if (isButaneOnly(type.name, f.key)) continue;
-    const key = camel(f.key);
-    out[key] = translateValue(f.type, value[f.key], [...from, f.key], [...to, key], ctx);
-  }
-  switch (type.name) {
+  const out = translateFields(plan, value, from, to, ctx);
+  switch (plan.name) {
     case 'Resource':
       translateResourceSugar(value, out, from, to, ctx);
       break;
