@@ -23,19 +23,38 @@ function toSqliteValue(value: unknown): unknown {
   return value;
 }
 
+/** SQLite's page cache, in KiB: 100,000 instances take about 40 MiB. */
+const CACHE_KIB = 64 * 1024;
+
+/** Most statements kept prepared; queries with `in (...)` lists make a new text per list length. */
+const STATEMENT_CACHE_SIZE = 500;
+
 function adaptDatabase(db: Database.Database): SqliteDatabase {
+  // Kysely compiles a query shape to the same SQL text every time, and better-sqlite3 would parse and plan it
+  // again on every prepare: keep the prepared statements by text.
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (text: string): Database.Statement => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      // BEGIN IMMEDIATE takes the write lock up front: a transaction that reads counts and then writes a grant can
+      // neither interleave with another writer nor deadlock upgrading its lock, also across processes.
+      statement = db.prepare(text === 'begin' ? 'begin immediate' : text);
+      if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
+      statements.set(text, statement);
+    }
+    return statement;
+  };
+  const bind = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqliteValue);
   return {
     close: () => db.close(),
     prepare(text: string): SqliteStatement {
-      // BEGIN IMMEDIATE takes the write lock up front: a transaction that reads counts and then writes a grant can
-      // neither interleave with another writer nor deadlock upgrading its lock, also across processes.
-      const statement = db.prepare(text === 'begin' ? 'begin immediate' : text);
-      const bind = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqliteValue);
+      const statement = prepared(text);
       return {
         reader: statement.reader,
         all: (parameters) => statement.all(bind(parameters)),
         run: (parameters) => statement.run(bind(parameters)),
-        iterate: (parameters) => statement.iterate(bind(parameters)),
+        // A statement being iterated is busy until the iteration ends: a stream gets a statement of its own.
+        iterate: (parameters) => db.prepare(text).iterate(bind(parameters)),
       };
     },
   };
@@ -56,6 +75,9 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     // NORMAL in WAL mode survives a killed process (the WAL is in the OS's hands once written); only a power loss
     // can take the last commits, a trade every SQLite server makes for write speed.
     sqlite.pragma('synchronous = NORMAL');
+    // Update checks read instances at random: a page cache that holds the hot part of a large fleet's tables saves
+    // a read from the OS on most lookups (SQLite's default is 2 MiB).
+    sqlite.pragma(`cache_size = -${CACHE_KIB}`);
   } catch (error) {
     sqlite.close();
     throw error;
