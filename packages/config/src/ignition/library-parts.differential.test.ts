@@ -166,6 +166,20 @@ describe.skipIf(!existsSync('/usr/bin/go'))('library parts behave as their Go or
     }
   });
 
+  it('decodes the two data URL forms Butane writes as dataurl does, near the edges of valid', async () => {
+    // Plain escaped and base64 bodies, with padding, escapes and characters that break either form.
+    const plain = ['a', '%20', '%', '%2', '%zz', '%4a', '~', ' ', '#', 'é', '\n', '=', '+'];
+    const base64 = ['QUJD', 'QQ', 'QUI', '=', '==', '\n', '\r', 'A', '+/', '-', '%', 'é', ' '];
+    const inputs = [
+      ...sample(fromFragments(plain, 8), 400).map((s) => `data:,${s}`),
+      ...sample(fromFragments(base64, 8), 400).map((s) => `data:;base64,${s}`),
+    ];
+    const answers = await reference('dataurl', inputs);
+    for (const [i, input] of inputs.entries()) {
+      expect({ input, error: dataUrlError(input) ?? '' }).toEqual({ input, error: (answers[i] as Answer).error });
+    }
+  });
+
   it('parses URLs as net/url does (failure, scheme, opaque part, versionId)', async () => {
     const inputs = sample(fromFragments(URL_FRAGMENTS), 1500);
     const answers = await reference('url', inputs);

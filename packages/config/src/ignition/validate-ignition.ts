@@ -610,25 +610,58 @@ const STRUCT_RULES: Readonly<Record<string, StructRule>> = {
 
 // --- the walks ------------------------------------------------------------------------------------------------------
 
+/** Whether a value of this type can hold a struct, i.e. whether the walks have anything to visit inside it. */
+function holdsStruct(type: GoType): boolean {
+  switch (type.kind) {
+    case 'pointer':
+    case 'slice':
+      return holdsStruct(type.elem);
+    case 'struct':
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** The fields of each struct type the validation walk must enter (a field of strings or numbers has no rules). */
+const walkedFields = new WeakMap<GoStruct, readonly GoStruct['fields'][number][]>();
+
+function fieldsToWalk(type: GoStruct): readonly GoStruct['fields'][number][] {
+  let fields = walkedFields.get(type);
+  if (fields === undefined) {
+    fields = type.fields.filter((f) => holdsStruct(f.type) || (type.name === 'Raid' && f.key === 'devices'));
+    walkedFields.set(type, fields);
+  }
+  return fields;
+}
+
 function walkValidate(ctx: Context, value: Value, type: GoType, path: ConfigPath): void {
   switch (type.kind) {
     case 'pointer':
       if (value !== undefined && value !== null) walkValidate(ctx, value, type.elem, path);
       return;
     case 'slice':
-      for (const [i, item] of arr(value).entries()) walkValidate(ctx, item, type.elem, [...path, i]);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) walkValidate(ctx, value[i], type.elem, [...path, i]);
+      }
       return;
     case 'struct': {
       const v = obj(value);
       STRUCT_RULES[type.name]?.(ctx, v, path);
-      for (const f of type.fields) {
+      for (const f of fieldsToWalk(type)) {
+        const fv = v[f.key];
         // RAID devices are a Go type (Device) whose Validate checks each path.
         if (type.name === 'Raid' && f.key === 'devices') {
-          for (const [i, d] of arr(v.devices).entries())
-            addOutcome(ctx, validatePath(String(d)), [...path, 'devices', i]);
+          const devices = arr(fv);
+          for (let i = 0; i < devices.length; i++) {
+            addOutcome(ctx, validatePath(String(devices[i])), [...path, 'devices', i]);
+          }
           continue;
         }
-        walkValidate(ctx, v[f.key], f.type, [...path, f.key]);
+        // A nil pointer or an empty list has nothing to visit.
+        if (f.type.kind === 'pointer' && (fv === undefined || fv === null)) continue;
+        if (f.type.kind === 'slice' && !(Array.isArray(fv) && fv.length > 0)) continue;
+        walkValidate(ctx, fv, f.type, [...path, f.key]);
       }
       return;
     }
@@ -681,12 +714,19 @@ function walkDuplicates(ctx: Context, value: Value, type: GoType, path: ConfigPa
       if (value !== undefined && value !== null) walkDuplicates(ctx, value, type.elem, path);
       return;
     case 'slice':
-      for (const [i, item] of arr(value).entries()) walkDuplicates(ctx, item, type.elem, [...path, i]);
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) walkDuplicates(ctx, value[i], type.elem, [...path, i]);
+      }
       return;
     case 'struct': {
       const v = obj(value);
       checkDuplicates(ctx, v, type, path);
-      for (const f of type.fields) walkDuplicates(ctx, v[f.key], f.type, [...path, f.key]);
+      for (const f of fieldsToWalk(type)) {
+        const fv = v[f.key];
+        if (f.type.kind === 'pointer' && (fv === undefined || fv === null)) continue;
+        if (f.type.kind === 'slice' && !(Array.isArray(fv) && fv.length > 0)) continue;
+        walkDuplicates(ctx, fv, f.type, [...path, f.key]);
+      }
       return;
     }
     default:
@@ -694,21 +734,49 @@ function walkDuplicates(ctx: Context, value: Value, type: GoType, path: ConfigPa
   }
 }
 
+/** A list field checked for duplicates: its key, the list of keys it shares, and the name of its entries' type. */
+interface CheckedList {
+  readonly key: string;
+  readonly listName: string;
+  readonly elemName: string;
+}
+
+const checkedLists = new WeakMap<GoStruct, readonly CheckedList[]>();
+
+function listsToCheck(type: GoStruct): readonly CheckedList[] {
+  let lists = checkedLists.get(type);
+  if (lists === undefined) {
+    const ignored = IGNORE_DUPLICATES[type.name] ?? [];
+    const merged = MERGED_KEYS[type.name] ?? {};
+    const found: CheckedList[] = [];
+    for (const f of type.fields) {
+      if (f.type.kind !== 'slice' || ignored.includes(f.key)) continue;
+      const elem = f.type.elem;
+      found.push({ key: f.key, listName: merged[f.key] ?? f.key, elemName: elem.kind === 'struct' ? elem.name : '' });
+    }
+    lists = found;
+    checkedLists.set(type, lists);
+  }
+  return lists;
+}
+
 function checkDuplicates(ctx: Context, v: Struct, type: GoStruct, path: ConfigPath): void {
-  const lists = new Map<string, Set<string>>();
-  const ignored = IGNORE_DUPLICATES[type.name] ?? [];
-  const merged = MERGED_KEYS[type.name] ?? {};
-  for (const f of type.fields) {
-    if (f.type.kind !== 'slice' || ignored.includes(f.key)) continue;
-    const elem = f.type.elem;
-    const listName = merged[f.key] ?? f.key;
-    const seen = lists.get(listName) ?? new Set<string>();
-    lists.set(listName, seen);
-    arr(v[f.key]).forEach((item, i) => {
-      const key = entryKey(elem.kind === 'struct' ? elem.name : '', item);
-      if (seen.has(key)) error(ctx, 'DUPLICATE_ENTRY', [...path, f.key, i]);
+  const lists = listsToCheck(type);
+  if (lists.length === 0) return;
+  const seenByList = new Map<string, Set<string>>();
+  for (const list of lists) {
+    const items = arr(v[list.key]);
+    if (items.length === 0) continue;
+    let seen = seenByList.get(list.listName);
+    if (seen === undefined) {
+      seen = new Set<string>();
+      seenByList.set(list.listName, seen);
+    }
+    for (let i = 0; i < items.length; i++) {
+      const key = entryKey(list.elemName, items[i]);
+      if (seen.has(key)) error(ctx, 'DUPLICATE_ENTRY', [...path, list.key, i]);
       seen.add(key);
-    });
+    }
   }
 }
 
