@@ -620,17 +620,32 @@ export class Agent {
     ) {
       return { kind: 'not-needed' };
     }
-    if (config.rebootStrategy === 'off') return { kind: 'off' };
+    const version = pending.toVersion;
+    if (config.rebootStrategy === 'off') {
+      this.log(`REBOOT_STRATEGY=off: ${version} boots at the next reboot`);
+      return { kind: 'off' };
+    }
     const waitMs = config.rebootWindow ? msUntilWindow(config.rebootWindow, this.clock) : 0;
-    if (waitMs > 0) return { kind: 'window', waitMs };
-    if (this.options.noReboot) return { kind: 'suppressed' };
+    if (waitMs > 0) {
+      this.log(`Rebooting into ${version} when the reboot window opens, in ${Math.ceil(waitMs / 60_000)} min`);
+      return { kind: 'window', waitMs };
+    }
+    if (this.options.noReboot) {
+      this.log(`A reboot into ${version} is needed`);
+      return { kind: 'suppressed' };
+    }
     if (config.rebootStrategy === 'etcd-lock') {
       const lock = this.options.lock;
       if (!lock) throw new AgentError('LOCK_UNAVAILABLE', 'REBOOT_STRATEGY=etcd-lock, but no reboot lock is set up');
+      let error: string | undefined;
       try {
-        if (!(await lock.acquire())) return { kind: 'lock-busy' };
-      } catch (error) {
-        return { kind: 'lock-busy', error: (error as Error).message };
+        if (await lock.acquire()) error = '';
+      } catch (failure) {
+        error = (failure as Error).message;
+      }
+      if (error !== '') {
+        this.log(`Not rebooting into ${version} yet: ${error ?? 'every slot of the reboot lock is taken'}`);
+        return error === undefined ? { kind: 'lock-busy' } : { kind: 'lock-busy', error };
       }
     }
     await this.rebootNow(`update to ${pending.toVersion}`);
@@ -739,7 +754,6 @@ export class Agent {
         if (reboot.kind === 'window') wakeAt = Math.min(wakeAt, now + reboot.waitMs);
         if (reboot.kind === 'lock-busy') {
           wakeAt = Math.min(wakeAt, now + lockRetryMs);
-          this.log(`Reboot lock busy${reboot.error ? ` (${reboot.error})` : ''}; trying again in ${lockRetryMs} ms`);
           lockRetryMs = Math.min(lockRetryMs * 2, LOCK_RETRY_MAX_MS);
         }
         if (reboot.kind === 'rebooted') rebootRequested = true;

@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { openEtcdRebootLock } from '@ballast/agent';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startEtcd } from '../../../../test/helpers/etcd.js';
 import {
   createNodeRig,
   type NodeRig,
@@ -113,6 +115,56 @@ describe('ballast agent', () => {
       const help = captureIo();
       expect(await run([verb, '--help'], help)).toBe(0);
       expect(help.out()).toMatch(/^Usage: ballast agent /);
+    }
+  });
+});
+
+describe('ballast agent with REBOOT_STRATEGY=etcd-lock', () => {
+  it('reboots one node at a time through locksmith’s semaphore, released once the new boot is healthy', async () => {
+    const etcd = await startEtcd();
+    const other = await createNodeRig({ version: '1.0.0' });
+    const lock = openEtcdRebootLock({ endpoints: etcd.endpoints });
+    try {
+      const image = testImage('2.0.0');
+      server.behaviour.offer = image;
+      const nodes = [rig, other];
+      for (const [i, node] of nodes.entries()) {
+        node.know(image);
+        await node.writeFile('/etc/ballast/payload-key.pem', rig.publicKeyPem);
+        await node.updateConf({
+          SERVER: `${server.url}/v1/update/`,
+          REBOOT_STRATEGY: 'etcd-lock',
+          LOCKSMITHD_ENDPOINT: etcd.endpoints.join(','),
+        });
+        await node.agentConf({ REBOOT_COMMAND: `touch ${join(rig.dir, `rebooted-${i}`)}` });
+      }
+      const once = async (node: NodeRig) => {
+        const io = captureIo();
+        const code = await run(['run', '--once', '--root', node.root, '--disk', node.disk], io);
+        expect(code, io.err()).toBe(0);
+        return io.err();
+      };
+      const machine = async (node: NodeRig) => (await readFile(join(node.root, 'etc/machine-id'), 'utf8')).trim();
+      const holders = async () => (await lock.status()).semaphore.holders;
+
+      await once(rig);
+      expect(existsSync(join(rig.dir, 'rebooted-0'))).toBe(true);
+      expect(await holders()).toEqual([await machine(rig)]);
+      // The second node installs too, but max is 1: it waits for the lock.
+      expect(await once(other)).toContain('Not rebooting into 2.0.0 yet: every slot of the reboot lock is taken');
+      expect(existsSync(join(rig.dir, 'rebooted-1'))).toBe(false);
+
+      await rig.boot();
+      server.behaviour.offer = undefined;
+      expect(await once(rig)).toContain('2.0.0 is healthy');
+      expect(await holders()).toEqual([]);
+      await once(other);
+      expect(existsSync(join(rig.dir, 'rebooted-1'))).toBe(true);
+      expect(await holders()).toEqual([await machine(other)]);
+    } finally {
+      lock.close();
+      await other.cleanup();
+      await etcd.stop();
     }
   });
 });
