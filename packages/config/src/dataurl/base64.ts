@@ -3,36 +3,42 @@ const DECODE = new Int16Array(256).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) DECODE[ALPHABET.charCodeAt(i)] = i;
 const PAD = 0x3d; // '='
 
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+/** Characters per String.fromCharCode call, a multiple of 4 well below engines' argument limits. */
+const CHUNK = 4 * 8192;
+
 /** Standard padded base64 (RFC 4648 §4), as Go's base64.StdEncoding writes it. */
 export function encodeBase64(data: Uint8Array): string {
   const parts: string[] = [];
-  const chunk = new Uint16Array(Math.min(4 * 8192, 4 * Math.ceil(data.length / 3)));
+  const chunk = new Uint16Array(Math.min(CHUNK, 4 * Math.ceil(data.length / 3)));
   let used = 0;
-  const put = (c: number): void => {
-    chunk[used++] = c;
-    if (used === chunk.length) {
-      parts.push(String.fromCharCode(...chunk));
-      used = 0;
-    }
-  };
-  const a = ALPHABET;
   let i = 0;
   for (; i + 2 < data.length; i += 3) {
+    if (used === chunk.length) {
+      parts.push(String.fromCharCode.apply(null, chunk as unknown as number[]));
+      used = 0;
+    }
     const v = ((data[i] as number) << 16) | ((data[i + 1] as number) << 8) | (data[i + 2] as number);
-    put(a.charCodeAt(v >>> 18));
-    put(a.charCodeAt((v >>> 12) & 63));
-    put(a.charCodeAt((v >>> 6) & 63));
-    put(a.charCodeAt(v & 63));
+    chunk[used] = CODES[v >>> 18] as number;
+    chunk[used + 1] = CODES[(v >>> 12) & 63] as number;
+    chunk[used + 2] = CODES[(v >>> 6) & 63] as number;
+    chunk[used + 3] = CODES[v & 63] as number;
+    used += 4;
   }
   const rest = data.length - i;
   if (rest > 0) {
+    if (used === chunk.length) {
+      parts.push(String.fromCharCode.apply(null, chunk as unknown as number[]));
+      used = 0;
+    }
     const v = ((data[i] as number) << 16) | (rest === 2 ? (data[i + 1] as number) << 8 : 0);
-    put(a.charCodeAt(v >>> 18));
-    put(a.charCodeAt((v >>> 12) & 63));
-    put(rest === 2 ? a.charCodeAt((v >>> 6) & 63) : PAD);
-    put(PAD);
+    chunk[used] = CODES[v >>> 18] as number;
+    chunk[used + 1] = CODES[(v >>> 12) & 63] as number;
+    chunk[used + 2] = rest === 2 ? (CODES[(v >>> 6) & 63] as number) : PAD;
+    chunk[used + 3] = PAD;
+    used += 4;
   }
-  if (used > 0) parts.push(String.fromCharCode(...chunk.subarray(0, used)));
+  if (used > 0) parts.push(String.fromCharCode.apply(null, chunk.subarray(0, used) as unknown as number[]));
   return parts.join('');
 }
 

@@ -76,20 +76,32 @@ export class HuffmanCode {
   }
 }
 
+// Scratch tables of lengthCounts and assignCanonicalCodes, cleared on each use: these run for every block of every
+// stream, and fresh typed arrays there cost more than the work itself on small inputs.
+const lastFreq = new Int32Array(LEVELS + 1);
+const nextCharFreq = new Int32Array(LEVELS + 1);
+const nextPairFreq = new Int32Array(LEVELS + 1);
+const needed = new Int32Array(LEVELS + 1);
+// leafCounts[level * LEVELS + j]: leaves to the left of the level-j ancestor of the rightmost node of `level`.
+const leafCounts = new Int32Array(LEVELS * LEVELS);
+const countsByLength = new Int32Array(LEVELS);
+const countOf = new Uint16Array(16);
+const nextCode = new Uint16Array(16);
+
 /**
  * How many symbols get each code length (index = length), for `n` >= 3 frequencies sorted ascending with a
  * MAX_INT32 sentinel after them. Each level is a row of the package-merge table filled lazily from the top:
  * a row asks the row below for a pair only when it needs one.
  */
 function lengthCounts(freqs: Int32Array, options: { n: number; maxBits: number }): Int32Array {
+  // The counts live in a scratch table: read them before the next call.
   const { n } = options;
   const maxBits = Math.min(options.maxBits, n - 1);
-  const lastFreq = new Int32Array(LEVELS + 1);
-  const nextCharFreq = new Int32Array(LEVELS + 1);
-  const nextPairFreq = new Int32Array(LEVELS + 1);
-  const needed = new Int32Array(LEVELS + 1);
-  // leafCounts[level * LEVELS + j]: leaves to the left of the level-j ancestor of the rightmost node of `level`.
-  const leafCounts = new Int32Array(LEVELS * LEVELS);
+  lastFreq.fill(0);
+  nextCharFreq.fill(0);
+  nextPairFreq.fill(0);
+  needed.fill(0);
+  leafCounts.fill(0);
 
   for (let level = 1; level <= maxBits; level++) {
     lastFreq[level] = freqs[1] as number;
@@ -132,7 +144,8 @@ function lengthCounts(freqs: Int32Array, options: { n: number; maxBits: number }
   if (leafCounts[maxBits * LEVELS + maxBits] !== n) {
     throw new Error('internal error: Huffman length computation lost leaves');
   }
-  const counts = new Int32Array(maxBits + 1);
+  const counts = countsByLength.subarray(0, maxBits + 1);
+  counts.fill(0);
   for (let lvl = maxBits, bits = 1; lvl > 0; lvl--, bits++) {
     counts[bits] = (leafCounts[maxBits * LEVELS + lvl] as number) - (leafCounts[maxBits * LEVELS + lvl - 1] as number);
   }
@@ -141,10 +154,10 @@ function lengthCounts(freqs: Int32Array, options: { n: number; maxBits: number }
 
 /** RFC 1951 §3.2.2 canonical codes from code lengths, stored bit-reversed for LSB-first output. */
 export function assignCanonicalCodes(lengths: Uint8Array, codes: Uint16Array): void {
-  const countOf = new Uint16Array(16);
+  countOf.fill(0);
   for (const len of lengths) countOf[len] = (countOf[len] as number) + 1;
   countOf[0] = 0;
-  const nextCode = new Uint16Array(16);
+  nextCode.fill(0);
   let code = 0;
   for (let bits = 1; bits < 16; bits++) {
     code = (code + (countOf[bits - 1] as number)) << 1;
