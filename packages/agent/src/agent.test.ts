@@ -195,6 +195,71 @@ describe('an update from A to B', () => {
   });
 });
 
+describe('downloads that break off', () => {
+  it('resume with Range requests until the payload is in', async () => {
+    const image = offer('2.0.0', 200 * 1024);
+    server.behaviour.dropAfter = 48 * 1024;
+    const report = await agent().runOnce();
+    expect(report.check?.kind).toBe('updated');
+    const starts = server.downloads.map((d) => Number(/^bytes=(\d+)-$/.exec(d.range ?? 'bytes=0-')![1]));
+    // Each request picks up where the last one broke off (at most 48 KiB later; a reset may eat a few bytes).
+    expect(starts[0]).toBe(0);
+    expect(starts.length).toBeGreaterThanOrEqual(5);
+    for (let i = 1; i < starts.length; i++) {
+      expect(starts[i]! - starts[i - 1]!).toBeGreaterThan(0);
+      expect(starts[i]! - starts[i - 1]!).toBeLessThanOrEqual(48 * 1024);
+    }
+    expect((await rig.readSlot(4, image.bytes.length)).equals(image.bytes)).toBe(true);
+  });
+
+  it('keep what arrived when the transfer fails, and resume at the next check (flagged Resumed on failure)', async () => {
+    const image = offer('2.0.0', 200 * 1024);
+    server.behaviour.dropAfter = 64 * 1024;
+    // The first run gets 64 KiB, then the payload URL stops working.
+    const original = server.behaviour;
+    let served = 0;
+    Object.defineProperty(original, 'dropAfter', {
+      get: () => (served++ === 0 ? 64 * 1024 : 0),
+      configurable: true,
+    });
+    const failed = await agent({ attemptsPerUrl: 2 }).runOnce();
+    expect(failed.check).toMatchObject({ kind: 'failed', code: 9 | 0x10000000 });
+    const kept = (await agent().state()).install!;
+    expect(kept).toMatchObject({ phase: 'download', version: '2.0.0' });
+    // What arrived before the connection broke (the kernel may drop the last bytes with the reset).
+    expect(kept.written).toBeGreaterThan(32 * 1024);
+    expect(kept.written).toBeLessThanOrEqual(64 * 1024);
+    // The server fails again once more: now the failure is flagged as one of a resumed download.
+    const again = await agent({ attemptsPerUrl: 1 }).checkForUpdate();
+    expect(again).toMatchObject({ kind: 'failed', code: 9 | 0x10000000 | 0x40000000 });
+    Object.defineProperty(original, 'dropAfter', { value: undefined, writable: true, configurable: true });
+    server.downloads.length = 0;
+    expect((await agent().checkForUpdate()).kind).toBe('updated');
+    expect(server.downloads[0]!.range).toBe(`bytes=${kept.written}-`);
+    expect((await rig.readSlot(4, image.bytes.length)).equals(image.bytes)).toBe(true);
+  });
+});
+
+describe('a boot on trial that the agent did not install', () => {
+  it('is judged too: a slot prioritised by hand is marked good when healthy', async () => {
+    const image = offer('2.0.0');
+    await agent({ noReboot: true }).checkForUpdate();
+    // Someone cancels through the agent and then puts the slot back by hand, as cgpt would.
+    await agent({ noReboot: true }).rollback();
+    const { openDisk, readGpt, prepareUpdate, writeGpt } = await import('@ballast/disk');
+    const device = await openDisk(rig.disk, { writable: true });
+    await writeGpt(device, prepareUpdate((await readGpt(device)).table, 4).table!);
+    await device.close();
+    // The cancel zeroed nothing: the bytes are still the image.
+    expect((await rig.readSlot(4, image.bytes.length)).equals(image.bytes)).toBe(true);
+    expect(await rig.boot()).toMatchObject({ ok: true, partition: 4 });
+    server.behaviour.offer = undefined;
+    const report = await agent().runOnce();
+    expect(report.boot).toEqual({ kind: 'marked-good', version: '2.0.0' });
+    expect((await rig.slots())[1]).toEqual({ number: 4, priority: 2, tries: 0, successful: true });
+  });
+});
+
 describe('payloads that fail a check', () => {
   const cases: [string, (image: TestImage) => void, number, string][] = [
     [
