@@ -13,8 +13,15 @@ import { PROMETHEUS_CONTENT_TYPE } from './metrics/metrics-registry.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { openApiDocument } from './openapi.js';
 import { servePayload, storePayload } from './payloads/payload-files.js';
+import { registerProvisioningRoutes } from './provisioning/index.js';
 import { type Clock, openPostgresStore, openSqliteStore, type Store, systemClock } from './store/index.js';
-import { createAppLookup, handleOmahaRequest, type RetentionJob, startRetention } from './updates/index.js';
+import {
+  createAppLookup,
+  handleOmahaRequest,
+  type RetentionJob,
+  startRetention,
+  type UpdateLogEntry,
+} from './updates/index.js';
 
 /** Largest Omaha request body: update_engine's are under 2 KiB; Nebraska refuses more than this too. */
 export const OMAHA_BODY_LIMIT = 64 * 1024;
@@ -155,6 +162,9 @@ export function buildRouter(deps: RouteDependencies): Router {
   router.add('GET', '/metrics', 'public', (ctx) => sendMetrics(ctx, deps.metrics));
   router.add('GET', '/api/openapi.json', 'public', (ctx) => sendJson(ctx.res, 200, openApiDocument));
 
+  // Per process, not per request: the handler's log lines go to the server's logger, debug lines only if it wants them.
+  const omahaLog = (entry: UpdateLogEntry) => deps.log[entry.level](entry.message, entry.fields);
+  const logsDebug = deps.log.enabled?.('debug') ?? true;
   const omaha = async (ctx: RequestContext) => {
     const body = await readBody(ctx.req, OMAHA_BODY_LIMIT).catch((error: unknown) => {
       if (error instanceof HttpError && error.status === 413) return undefined;
@@ -166,7 +176,8 @@ export function buildRouter(deps: RouteDependencies): Router {
       clock: deps.clock,
       remoteAddress: clientAddress(ctx.req, deps.trustProxy ?? false),
       apps,
-      log: (entry) => ctx.log[entry.level](entry.message, entry.fields),
+      log: omahaLog,
+      logsDebug,
     });
     sendText(ctx.res, answer.status, answer.body, answer.contentType);
   };
@@ -199,6 +210,7 @@ export function buildRouter(deps: RouteDependencies): Router {
   }
 
   registerApiRoutes(router, { store, payloadsDir: deps.payloadsDir, onChange: () => apps.invalidate() });
+  registerProvisioningRoutes(router, { store, trustProxy: deps.trustProxy ?? false });
   return router;
 }
 

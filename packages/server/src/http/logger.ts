@@ -12,6 +12,8 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
   /** A logger that adds these fields to every line. */
   child(fields: LogFields): Logger;
+  /** Whether lines of this level are written; callers may skip making lines nobody reads. Assume yes if absent. */
+  enabled?(level: LogLevel): boolean;
 }
 
 const RANK: Readonly<Record<LogLevel, number>> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -49,6 +51,7 @@ export function jsonLogger(options: JsonLoggerOptions = {}, base: LogFields = {}
     warn: (message, fields) => log('warn', message, fields),
     error: (message, fields) => log('error', message, fields),
     child: (fields) => jsonLogger(options, { ...base, ...fields }),
+    enabled: (level) => RANK[level] >= min,
   };
 }
 
@@ -59,4 +62,5 @@ export const silentLogger: Logger = {
   warn() {},
   error() {},
   child: () => silentLogger,
+  enabled: () => false,
 };

@@ -4,6 +4,7 @@ import { ConflictError, invalidField, NotFoundError } from '../errors.js';
 import type { Clock } from './clock.js';
 import { statusForEvent } from './event-status.js';
 import { checkGrantLimits } from './grant-limits.js';
+import type { HotPath } from './hot-path.js';
 import { parseInterval } from './interval.js';
 import type { StoreDialect } from './migrations.js';
 import {
@@ -167,11 +168,18 @@ function count(value: unknown): number {
 
 /** The Store on Kysely: every query here runs unchanged on SQLite and PostgreSQL. */
 export class KyselyStore implements Store {
+  readonly dialect: StoreDialect;
+  private readonly clock: Clock;
+  private readonly hotPath: HotPath | undefined;
+
   constructor(
     private readonly db: Db,
-    readonly dialect: StoreDialect,
-    private readonly clock: Clock,
-  ) {}
+    options: { readonly dialect: StoreDialect; readonly clock: Clock; readonly hotPath?: HotPath },
+  ) {
+    this.dialect = options.dialect;
+    this.clock = options.clock;
+    this.hotPath = options.hotPath;
+  }
 
   private transaction<T>(work: (trx: Db) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
@@ -958,8 +966,17 @@ export class KyselyStore implements Store {
     if (!isValidVersion(input.version)) throw invalidField('version', `Not a semantic version: ${input.version}`);
     if (input.instanceId.trim() === '') throw invalidField('instance_id', 'Must not be empty');
     // Most check-ins change nothing: answer those from a plain read, without taking the write lock.
-    const known = await this.findInstance(this.db, input.instanceId, input.appId);
+    const known =
+      input.current !== undefined
+        ? (input.current ?? undefined)
+        : await this.findInstance(this.db, input.instanceId, input.appId);
     if (known && this.registrationUnchanged(known, input, this.now())) return known;
+    // A known instance staying in its group (a check after a while, a new version, a new address) writes its two
+    // rows at once; a new one, or one changing groups, takes the transaction below, which checks the group.
+    if (known && known.application.groupId === input.groupId && this.hotPath) {
+      const written = await this.writeCheckIn(known, input);
+      if (written) return written;
+    }
     return this.transaction(async (trx) => {
       const group = await trx
         .selectFrom('groups')
@@ -1024,6 +1041,26 @@ export class KyselyStore implements Store {
     });
   }
 
+  private async writeCheckIn(known: Instance, input: RegisterInstanceInput): Promise<Instance | undefined> {
+    const at = this.now();
+    const details = {
+      ip: input.ip,
+      alias: input.alias || known.alias,
+      oem: input.oem || known.oem,
+      oemVersion: input.oemVersion || known.oemVersion,
+      alephVersion: input.alephVersion || known.alephVersion,
+    };
+    const write = { instanceId: known.id, appId: input.appId, groupId: input.groupId, version: input.version, at };
+    if (!(await this.hotPath!.writeCheckIn({ ...write, ...details }))) return undefined;
+    // What a read would give back: the rows as they were, with what was just written.
+    return {
+      ...known,
+      ...details,
+      lastSeenAt: at,
+      application: { ...known.application, version: input.version, lastCheckForUpdates: at },
+    };
+  }
+
   /**
    * Whether a check-in would change nothing stored: same details (empty ones keep what is stored), same version and
    * group, and the last check recent. Nebraska then skips the write, so the last check is up to 5 minutes old.
@@ -1050,6 +1087,10 @@ export class KyselyStore implements Store {
   }
 
   private async findInstance(ex: Db, instanceId: string, appId: string): Promise<Instance | undefined> {
+    if (ex === this.db && this.hotPath) {
+      const found = await this.hotPath.findInstance(instanceId, appId);
+      return found ? toInstance(found) : undefined;
+    }
     const row = await this.instanceQuery(ex)
       .where('i.id', '=', instanceId)
       .where('ia.application_id', '=', appId)

@@ -21,6 +21,56 @@ storeContract('sqlite', {
   concurrentStores: false,
 });
 
+describe('sqlite check-ins beside a transaction', () => {
+  it('queues lookups and check-in writes behind an open transaction of the same store, seeing what it committed', async () => {
+    const clock = new ManualClock('2024-03-01T12:00:00Z');
+    const store = await openSqliteStore(join(dir, 'beside-transaction.db'), { clock });
+    try {
+      const app = await store.createApplication({ name: 'Queued OS' });
+      const pkg = await store.createPackage(app.id, { version: '2.0.0', url: '' });
+      const channel = await store.createChannel(app.id, { name: 'stable', packageId: pkg.id });
+      const group = await store.createGroup(app.id, { name: 'All', channelId: channel.id });
+      const base = { instanceId: 'node', appId: app.id, groupId: group.id, version: '1.0.0', ip: '::1' };
+      await store.registerInstance(base);
+      clock.advance(10 * 60_000);
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let decided = false;
+      // The grant's transaction stays open while its decision waits.
+      const grant = store.grantUpdate(
+        { instanceId: 'node', appId: app.id, groupId: group.id, version: '2.0.0' },
+        async () => {
+          decided = true;
+          await held;
+          return { grant: true };
+        },
+      );
+      while (!decided) await new Promise((resolve) => setTimeout(resolve, 1));
+      const order: string[] = [];
+      const read = store.getInstance('node', app.id).then((instance) => {
+        order.push('read');
+        return instance;
+      });
+      const checkIn = store.registerInstance({ ...base, ip: '::2' }).then((instance) => {
+        order.push('check-in');
+        return instance;
+      });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(order).toEqual([]);
+      release();
+      expect((await grant).granted).toBe(true);
+      expect((await read).application.status).toBe(2);
+      const written = await checkIn;
+      expect(written).toMatchObject({ ip: '::2', application: { status: 2, lastUpdateVersion: '2.0.0' } });
+      expect(written).toEqual(await store.getInstance('node', app.id));
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite across processes', () => {
   it('makes a grant wait for another process holding the write lock, then count its grant', async () => {
     const clock = new ManualClock('2024-03-01T12:00:00Z');

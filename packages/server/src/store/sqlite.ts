@@ -1,10 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
+import { CompiledQuery, Kysely, Migrator, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { type Clock, systemClock } from './clock.js';
+import { type CheckInWrite, FIND_INSTANCE_SQL, type HotPath } from './hot-path.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
+import type { InstanceRow } from './rows.js';
 import type { Database as Schema } from './schema.js';
 import type { Store } from './store.js';
 
@@ -60,6 +62,63 @@ function adaptDatabase(db: Database.Database): SqliteDatabase {
   };
 }
 
+const UPDATE_INSTANCE_APPLICATION_SQL =
+  'update instance_application set group_id = ?, version = ?, last_check_for_updates = ? ' +
+  'where instance_id = ? and application_id = ?';
+const UPDATE_INSTANCE_SQL =
+  'update instance set last_seen_ts = ?, ip = ?, alias = ?, oem = ?, oem_version = ?, aleph_version = ? where id = ?';
+
+/**
+ * The hot path on better-sqlite3 itself, synchronously, when no transaction of the store is open: every query of
+ * Kysely's runs to its end within one call too, so nothing can interleave. While a transaction is open (between
+ * its awaits), the queries queue behind it through Kysely instead, as any other query of the store would.
+ */
+class SqliteHotPath implements HotPath {
+  private readonly find: Database.Statement<unknown[], InstanceRow>;
+  private readonly checkIn: (write: CheckInWrite) => boolean;
+
+  constructor(
+    private readonly sqlite: Database.Database,
+    private readonly db: Kysely<Schema>,
+  ) {
+    this.find = sqlite.prepare(FIND_INSTANCE_SQL);
+    const updateApplication = sqlite.prepare(UPDATE_INSTANCE_APPLICATION_SQL);
+    const updateInstance = sqlite.prepare(UPDATE_INSTANCE_SQL);
+    const transaction = sqlite.transaction((write: CheckInWrite): boolean => {
+      const [application, instance] = checkInParameters(write);
+      if (updateApplication.run(application).changes === 0) return false;
+      return updateInstance.run(instance).changes === 1;
+    });
+    // Immediate, as the store's other transactions: the write lock up front, also across processes.
+    this.checkIn = (write) => transaction.immediate(write);
+  }
+
+  findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined> {
+    if (!this.sqlite.inTransaction) return Promise.resolve(this.find.get(instanceId, appId));
+    return this.db
+      .executeQuery(CompiledQuery.raw(FIND_INSTANCE_SQL, [instanceId, appId]))
+      .then((result) => result.rows[0] as InstanceRow | undefined);
+  }
+
+  async writeCheckIn(write: CheckInWrite): Promise<boolean> {
+    if (!this.sqlite.inTransaction) return this.checkIn(write);
+    return this.db.transaction().execute(async (trx) => {
+      const [application, instance] = checkInParameters(write);
+      const updated = await trx.executeQuery(CompiledQuery.raw(UPDATE_INSTANCE_APPLICATION_SQL, application));
+      if (updated.numAffectedRows === 0n) return false;
+      return (await trx.executeQuery(CompiledQuery.raw(UPDATE_INSTANCE_SQL, instance))).numAffectedRows === 1n;
+    });
+  }
+}
+
+function checkInParameters(write: CheckInWrite): [unknown[], unknown[]] {
+  const at = write.at.getTime();
+  return [
+    [write.groupId, write.version, at, write.instanceId, write.appId],
+    [at, write.ip, write.alias, write.oem, write.oemVersion, write.alephVersion, write.instanceId],
+  ];
+}
+
 /**
  * Opens (creating and migrating as needed) the store in a SQLite file, or in memory for `:memory:`. The file is in
  * WAL mode with foreign keys on; writes are serialised by SQLite's lock.
@@ -90,5 +149,5 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, 'sqlite', clock);
+  return new KyselyStore(db, { dialect: 'sqlite', clock, hotPath: new SqliteHotPath(sqlite, db) });
 }

@@ -584,6 +584,49 @@ export function storeContract(name: string, target: StoreTarget): void {
         await rejection(store.getInstance('abc', FLATCAR_APP_ID), NotFoundError, 'NOT_FOUND');
       });
 
+      it('gives back a check-in it wrote exactly as a later read gives it, with or without the instance passed in', async () => {
+        const { store } = await open();
+        const { app, group } = await rollout(store);
+        const other = await store.createGroup(app.id, { name: 'Other', track: 'other' });
+        const base = { instanceId: 'abc', appId: app.id, groupId: group.id, version: '1.0.0', ip: '10.0.0.1' };
+        const first = await store.registerInstance({ ...base, alias: 'node-1', oem: 'qemu' });
+        clock.advance(6 * MINUTE);
+        // Only the last check is old: the rows are refreshed.
+        const refreshed = await store.registerInstance({ ...base, current: first });
+        expect(refreshed).toEqual(await store.getInstance('abc', app.id));
+        expect(refreshed.application.lastCheckForUpdates).toEqual(clock.now());
+        expect(refreshed.lastSeenAt).toEqual(clock.now());
+        expect(refreshed).toMatchObject({ alias: 'node-1', oem: 'qemu', createdAt: first.createdAt });
+        clock.advance(MINUTE);
+        // A new version and address within five minutes are written at once, empty details keep the stored ones.
+        const updated = await store.registerInstance({ ...base, version: '1.0.1', ip: '10.0.0.9', alias: '' });
+        expect(updated).toEqual(await store.getInstance('abc', app.id));
+        expect(updated).toMatchObject({ ip: '10.0.0.9', alias: 'node-1', application: { version: '1.0.1' } });
+        // Passing the instance as read saves the read and changes nothing else; null means "not read as there".
+        clock.advance(10 * MINUTE);
+        const current = await store.getInstance('abc', app.id);
+        const withCurrent = await store.registerInstance({ ...base, version: '1.0.1', current });
+        expect(withCurrent).toEqual(await store.getInstance('abc', app.id));
+        clock.advance(10 * MINUTE);
+        const withNull = await store.registerInstance({ ...base, version: '1.0.1', current: null });
+        expect(withNull).toEqual(await store.getInstance('abc', app.id));
+        expect(withNull.application.lastCheckForUpdates).toEqual(clock.now());
+        // Moving to another group is checked as on first registration.
+        const moved = await store.registerInstance({ ...base, groupId: other.id, version: '1.0.1', current: withNull });
+        expect(moved.application.groupId).toBe(other.id);
+        await rejection(
+          store.registerInstance({ ...base, appId: FLATCAR_APP_ID, current: moved }),
+          InvalidInputError,
+          'INVALID_INPUT',
+        );
+        // An instance pruned since it was read is registered again.
+        clock.advance(2 * DAY);
+        expect(await store.pruneInstances(DAY)).toBe(1);
+        const again = await store.registerInstance({ ...base, current: moved });
+        expect(again).toEqual(await store.getInstance('abc', app.id));
+        expect(again.createdAt).toEqual(clock.now());
+      });
+
       it('refuses a group of another application, a missing group and a bad version', async () => {
         const { store } = await open();
         const { app, group } = await rollout(store);

@@ -120,6 +120,11 @@ export interface RegisterInstanceInput {
   readonly oem?: string;
   readonly oemVersion?: string;
   readonly alephVersion?: string;
+  /**
+   * The instance as the caller read it just before (null: not there), so an unchanged check-in needs no second
+   * read; undefined: the store reads it.
+   */
+  readonly current?: Instance | null;
 }
 
 /** Nebraska's instance list parameters. */

@@ -55,6 +55,8 @@ export interface UpdateContext {
   /** Application lookups shared between requests (see {@link createAppLookup}); a fresh one per request if absent. */
   readonly apps?: AppLookup;
   readonly log?: (entry: UpdateLogEntry) => void;
+  /** False when `log` drops debug lines, so they are not made at all; true by default. */
+  readonly logsDebug?: boolean;
 }
 
 /** What the handler decided for one `<app>` of a request, for logs and tests. */
@@ -86,6 +88,8 @@ export interface OmahaHttpAnswer {
 export const OMAHA_CONTENT_TYPE = 'text/xml';
 
 const PROTOCOL = '3.0';
+const EVENT_OK = { status: 'ok' } as const;
+const PING_OK = { status: 'ok' } as const;
 
 /**
  * Answers an Omaha request body as Nebraska does (`backend/pkg/omaha/omaha.go`, `api/updates.go`), with Ballast's
@@ -152,6 +156,11 @@ class RequestRun {
     this.context.log?.({ level, message, fields });
   }
 
+  /** A debug line, its fields made only when someone reads debug lines. */
+  private debug(message: string, fields: () => Record<string, unknown>): void {
+    if (this.context.log && this.context.logsDebug !== false) this.log('debug', message, fields());
+  }
+
   async answer(): Promise<OmahaAppResponse[]> {
     const answers: OmahaAppResponse[] = [];
     for (const app of this.request.apps) {
@@ -185,9 +194,11 @@ class RequestRun {
     }
 
     const events = [];
+    // The instance as the events read it, while none of them changed it: registration then needs no read of its own.
+    let current: Instance | null | undefined;
     for (const event of app.events) {
-      await this.processEvent({ machineId, appId, group, event });
-      events.push({ status: 'ok' });
+      current = await this.processEvent({ machineId, appId, group, event, current });
+      events.push(EVENT_OK);
     }
 
     let registered: Instance | Refusal | undefined;
@@ -198,15 +209,15 @@ class RequestRun {
     };
     if (app.ping) {
       // Nebraska registers on a ping and answers it "ok" whatever came of that.
-      registered = await this.register(app, appId, group);
-      response.ping = { status: 'ok' };
+      registered = await this.register(app, { appId, group, current });
+      response.ping = PING_OK;
     }
     if (!app.updateCheck) {
       this.decisions.push({ appId: app.appId, machineId, groupId: group.id, outcome: 'none' });
       return { response, stop: false };
     }
     if (registered === undefined || registered === Refusal.RegistrationFailed) {
-      registered = await this.register(app, appId, group);
+      registered = await this.register(app, { appId, group, current });
     }
     const check = await this.updateCheck({ app, appId, group, instance: registered });
     response.updateCheck = check.updateCheck;
@@ -219,7 +230,11 @@ class RequestRun {
     return { appId, status: appStatusFor(reason) ?? AppStatus.Ok, updateCheck: UPDATE_INTERNAL_ERROR, events: [] };
   }
 
-  private async register(app: OmahaAppRequest, appId: string, group: Group): Promise<Instance | Refusal> {
+  private async register(
+    app: OmahaAppRequest,
+    target: { appId: string; group: Group; current: Instance | null | undefined },
+  ): Promise<Instance | Refusal> {
+    const { appId, group, current } = target;
     const ip = this.context.remoteAddress;
     const version = app.version ?? '';
     // Nebraska keeps the address in an inet column, so an address that is none fails its registration.
@@ -238,6 +253,7 @@ class RequestRun {
         oem: app.oem ?? '',
         oemVersion: app.oemVersion ?? '',
         alephVersion: app.alephVersion ?? '',
+        ...(current !== undefined && { current }),
       });
     } catch (error) {
       if (!isDomainError(error)) throw error;
@@ -251,35 +267,42 @@ class RequestRun {
   /**
    * Nebraska's `RegisterEvent`: events count only for a known instance with an update in progress; Flatcar's
    * "update complete, rebooted" without a previous version (a fresh install, or a check after the version was
-   * reported) resets the instance's status instead of completing anything.
+   * reported) resets the instance's status instead of completing anything. Gives back the instance as it is now
+   * when the event changed nothing or only its status (null: no such instance), undefined when more happened.
    */
   private async processEvent(input: {
     machineId: string;
     appId: string;
     group: Group;
     event: OmahaEventRequest;
-  }): Promise<void> {
+    current: Instance | null | undefined;
+  }): Promise<Instance | null | undefined> {
     const { machineId, appId, event } = input;
-    const fields = { machineId, appId, type: event.type, result: event.result, errorCode: event.errorCode };
-    let instance: Instance;
-    try {
-      instance = await this.store.getInstance(machineId, appId);
-    } catch (error) {
-      if (!(error instanceof NotFoundError)) throw error;
-      this.log('debug', 'Event ignored: unknown instance', fields);
-      return;
+    const fields = () => ({ machineId, appId, type: event.type, result: event.result, errorCode: event.errorCode });
+    let instance = input.current;
+    if (instance === undefined) {
+      try {
+        instance = await this.store.getInstance(machineId, appId);
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        instance = null;
+      }
+    }
+    if (instance === null) {
+      this.debug('Event ignored: unknown instance', fields);
+      return null;
     }
     if (!instance.application.updateInProgress) {
-      this.log('debug', 'Event ignored: no update in progress', fields);
-      return;
+      this.debug('Event ignored: no update in progress', fields);
+      return instance;
     }
     const flatcar = appId === FLATCAR_APP_ID;
     const previousVersion = event.previousVersion ?? '';
     if (flatcar && event.type === EventType.UpdateComplete && event.result === EventResult.SuccessReboot) {
       if (previousVersion === '' || previousVersion === '0.0.0.0') {
-        await this.store.setInstanceStatus(machineId, appId, InstanceStatus.Undefined);
-        this.log('debug', 'Flatcar event ignored: no previous version', fields);
-        return;
+        const reset = await this.store.setInstanceStatus(machineId, appId, InstanceStatus.Undefined);
+        this.debug('Flatcar event ignored: no previous version', fields);
+        return reset;
       }
     }
     const complete =
@@ -307,6 +330,7 @@ class RequestRun {
     const groupId = recorded.instance.application.groupId ?? input.group.id;
     if (complete) await this.afterComplete(groupId, appId, failedVersion);
     if (failed) await this.afterFailure(groupId, appId, failedVersion);
+    return undefined;
   }
 
   /** Nebraska's rollout-finished rule: every active instance of the group runs the group's version. */

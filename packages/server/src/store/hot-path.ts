@@ -1,0 +1,45 @@
+import type { InstanceRow } from './rows.js';
+
+/** What a check-in writes when it changes something (or its last write is old): one instance's state. */
+export interface CheckInWrite {
+  readonly instanceId: string;
+  readonly appId: string;
+  readonly groupId: string;
+  readonly version: string;
+  readonly at: Date;
+  readonly ip: string;
+  readonly alias: string;
+  readonly oem: string;
+  readonly oemVersion: string;
+  readonly alephVersion: string;
+}
+
+/**
+ * The few queries every update check makes, as hand-written SQL run on prepared statements, so that a check costs
+ * no query building: one implementation per database. Used outside the store's own transactions only.
+ */
+export interface HotPath {
+  /** The instance row joined with its application row (the columns {@link toInstance} reads), if there is one. */
+  findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined>;
+  /**
+   * Writes a check-in of a known instance whose group did not change, both rows at once; false when either row
+   * vanished in between (the caller then takes the general path).
+   */
+  writeCheckIn(write: CheckInWrite): Promise<boolean>;
+}
+
+/** The instance lookup; `?` placeholders, numbered for PostgreSQL by {@link numbered}. */
+export const FIND_INSTANCE_SQL =
+  'select i.id, i.ip, i.alias, i.oem, i.oem_version, i.aleph_version, i.created_ts, i.last_seen_ts, ' +
+  'ia.application_id as ia_application_id, ia.group_id as ia_group_id, ia.version as ia_version, ' +
+  'ia.status as ia_status, ia.created_ts as ia_created_ts, ia.last_check_for_updates as ia_last_check_for_updates, ' +
+  'ia.last_update_granted_ts as ia_last_update_granted_ts, ia.last_update_version as ia_last_update_version, ' +
+  'ia.update_in_progress as ia_update_in_progress ' +
+  'from instance as i inner join instance_application as ia on ia.instance_id = i.id ' +
+  'where i.id = ? and ia.application_id = ?';
+
+/** `?` placeholders as PostgreSQL's `$1`, `$2`... (the hot path's SQL has no `?` inside literals). */
+export function numbered(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
