@@ -464,6 +464,12 @@ export class Agent {
             progress = { ...progress, written };
             await save({ progress: written / offer.size });
           },
+          // update_engine tells its clients at every 1%: so does the state file (the recorded position stays
+          // the last durable checkpoint).
+          progress: async (received) => {
+            const share = received / offer.size;
+            if (share - state.progress >= 0.01) await save({ progress: share });
+          },
         });
         const signature = key ? await this.checkSignature(offer.payloadUrls, result.digest, key) : undefined;
         progress = {

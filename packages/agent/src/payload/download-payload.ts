@@ -27,7 +27,8 @@ export interface DownloadOptions {
   readonly idleTimeoutMs?: number;
   /** Called after the first `written` bytes are on stable storage; the caller records it in its state. */
   readonly checkpoint: (written: number) => Promise<void>;
-  readonly progress?: (received: number) => void;
+  /** Called as bytes arrive (awaited); `received` counts bytes not yet durable too. */
+  readonly progress?: (received: number) => void | Promise<void>;
 }
 
 /** A finished download: the SHA-256 of the payload as it went into the partition. */
@@ -128,7 +129,7 @@ export async function downloadPayload(options: DownloadOptions): Promise<Downloa
           if (buffered === BUFFER_BYTES) await flush();
         }
         streamed(chunk.length);
-        options.progress?.(position);
+        await options.progress?.(position);
         if (position - durable >= options.checkpointBytes) await checkpoint();
       }
     } catch (error) {
