@@ -29,7 +29,8 @@ export function isEmptyGoValue(value: unknown, type: GoType): boolean {
     case 'struct': {
       if (value === undefined || value === null) return true;
       const o = value as Record<string, unknown>;
-      return type.fields.every((f) => isEmptyGoValue(o[f.key], f.type));
+      for (const f of type.fields) if (!isEmptyGoValue(o[f.key], f.type)) return false;
+      return true;
     }
   }
 }
@@ -61,11 +62,11 @@ function encode(out: string[], value: unknown, type: GoType, newline: string): v
       }
       const inner = newline === '' ? '' : `${newline}  `;
       out.push('[');
-      value.forEach((v, i) => {
+      for (let i = 0; i < value.length; i++) {
         if (i > 0) out.push(',');
         out.push(inner);
-        encode(out, v, type.elem, inner);
-      });
+        encode(out, value[i], type.elem, inner);
+      }
       out.push(newline, ']');
       return;
     }
@@ -88,7 +89,9 @@ function encode(out: string[], value: unknown, type: GoType, newline: string): v
 
 function formatInt(n: number): string {
   if (!Number.isFinite(n)) return '0';
-  return BigInt(Math.trunc(n)).toString();
+  const t = Math.trunc(n);
+  // Below 2^53 a number prints as its digits (and -0 as "0"); past it JavaScript turns to exponents, BigInt does not.
+  return Number.isSafeInteger(t) ? String(t) : BigInt(t).toString();
 }
 
 const hex = '0123456789abcdef';
