@@ -35,6 +35,7 @@ export {
   servePayload,
   storePayload,
 } from './payloads/payload-files.js';
+export * from './provisioning/index.js';
 export {
   buildRouter,
   type DatabaseTarget,

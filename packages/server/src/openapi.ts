@@ -3,6 +3,8 @@
 // `x-ballast: true`. A test checks every route of the server against this document, and the REST tests check
 // answers against its schemas, so it cannot drift from the code.
 
+import { provisioningOpenApiPaths } from './provisioning/provisioning-openapi.js';
+
 type Schema = Record<string, unknown>;
 
 const str: Schema = { type: 'string' };
@@ -632,6 +634,7 @@ export const openApiDocument = {
     '/api/tokens/{tokenId}': {
       delete: op('Revoke an API token (admin)', { parameters: [pathParam('tokenId')], responses: deleted }, true),
     },
+    ...provisioningOpenApiPaths,
   },
   components: {
     securitySchemes: {
