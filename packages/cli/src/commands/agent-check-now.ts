@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { formatStatus, lockHolder, STATE_DIR } from '@ballast/agent';
 import type { Io } from '../io.js';
-import { guarded, nodeAgent, nodeHelp, nodeOptions, parseAgentArgs } from './agent-common.js';
+import { guarded, nodeAgent, nodeHelp, nodeOptions, onCheckSignal, parseAgentArgs } from './agent-common.js';
 
 const usage = `Usage: ballast agent check-now [options]
 
@@ -30,13 +30,18 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
       return 0;
     }
     const { agent, close } = await nodeAgent(values, io, { noReboot: true });
-    const lock = await agent.lockProcess();
+    const release = onCheckSignal();
     try {
-      const report = await agent.checkForUpdate({ interactive: true });
-      io.stdout.write(formatStatus(await agent.state()));
-      return report.kind === 'failed' ? 1 : 0;
+      const lock = await agent.lockProcess();
+      try {
+        const report = await agent.checkForUpdate({ interactive: true });
+        io.stdout.write(formatStatus(await agent.state()));
+        return report.kind === 'failed' ? 1 : 0;
+      } finally {
+        await lock.release();
+      }
     } finally {
-      await lock.release();
+      release();
       close();
     }
   });

@@ -81,3 +81,14 @@ export async function guarded(verb: string, io: Io, body: () => Promise<number>)
     throw error;
   }
 }
+
+/**
+ * Takes SIGUSR1 (what `check-now` sends the process holding the agent's pid file) before that file is written:
+ * without a listener, Node.js answers SIGUSR1 by opening its debugger. Returns the function that lets it go.
+ */
+export function onCheckSignal(listener: () => void = () => undefined): () => void {
+  process.on('SIGUSR1', listener);
+  return () => {
+    process.off('SIGUSR1', listener);
+  };
+}

@@ -1,5 +1,5 @@
 import type { Io } from '../io.js';
-import { guarded, nodeAgent, nodeHelp, nodeOptions, parseAgentArgs } from './agent-common.js';
+import { guarded, nodeAgent, nodeHelp, nodeOptions, onCheckSignal, parseAgentArgs } from './agent-common.js';
 
 const usage = `Usage: ballast agent rollback [--no-reboot] [options]
 
@@ -26,21 +26,26 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   }
   return guarded('rollback', io, async () => {
     const { agent, close } = await nodeAgent(values, io, values['no-reboot'] ? { noReboot: true } : {});
-    const lock = await agent.lockProcess();
+    const release = onCheckSignal();
     try {
-      const report = await agent.rollback({ reboot: !values['no-reboot'] });
-      if (report.kind === 'cancelled') {
-        io.stdout.write(`Cancelled the update to ${report.version}; it will not boot\n`);
-      } else {
-        io.stdout.write(
-          report.rebooted
-            ? `Rolled back to partition ${report.partition}; rebooting\n`
-            : `Partition ${report.partition} boots next; reboot to roll back\n`,
-        );
+      const lock = await agent.lockProcess();
+      try {
+        const report = await agent.rollback({ reboot: !values['no-reboot'] });
+        if (report.kind === 'cancelled') {
+          io.stdout.write(`Cancelled the update to ${report.version}; it will not boot\n`);
+        } else {
+          io.stdout.write(
+            report.rebooted
+              ? `Rolled back to partition ${report.partition}; rebooting\n`
+              : `Partition ${report.partition} boots next; reboot to roll back\n`,
+          );
+        }
+        return 0;
+      } finally {
+        await lock.release();
       }
-      return 0;
     } finally {
-      await lock.release();
+      release();
       close();
     }
   });

@@ -1,6 +1,6 @@
 import { formatStatus } from '@ballast/agent';
 import type { Io } from '../io.js';
-import { guarded, nodeAgent, nodeHelp, nodeOptions, parseAgentArgs } from './agent-common.js';
+import { guarded, nodeAgent, nodeHelp, nodeOptions, onCheckSignal, parseAgentArgs } from './agent-common.js';
 
 const usage = `Usage: ballast agent run [--once] [options]
 
@@ -34,30 +34,32 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   }
   return guarded('run', io, async () => {
     const { agent, close } = await nodeAgent(values, io, values['no-reboot'] ? { noReboot: true } : {});
-    const lock = await agent.lockProcess();
+    const release = onCheckSignal(() => agent.requestCheck());
     try {
-      if (values.once) {
-        const report = await agent.runOnce();
-        io.stdout.write(formatStatus(await agent.state()));
-        const failed = report.check?.kind === 'failed' || report.boot.kind === 'unhealthy';
-        return failed ? 1 : 0;
-      }
-      const controller = new AbortController();
-      const stop = () => controller.abort();
-      const check = () => agent.requestCheck();
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-      process.on('SIGUSR1', check);
+      const lock = await agent.lockProcess();
       try {
-        await agent.runDaemon(controller.signal);
+        if (values.once) {
+          const report = await agent.runOnce();
+          io.stdout.write(formatStatus(await agent.state()));
+          const failed = report.check?.kind === 'failed' || report.boot.kind === 'unhealthy';
+          return failed ? 1 : 0;
+        }
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        process.on('SIGTERM', stop);
+        process.on('SIGINT', stop);
+        try {
+          await agent.runDaemon(controller.signal);
+        } finally {
+          process.off('SIGTERM', stop);
+          process.off('SIGINT', stop);
+        }
+        return 0;
       } finally {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-        process.off('SIGUSR1', check);
+        await lock.release();
       }
-      return 0;
     } finally {
-      await lock.release();
+      release();
       close();
     }
   });
