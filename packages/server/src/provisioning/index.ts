@@ -18,6 +18,15 @@ export {
   normalizeSelector,
 } from './machine-labels.js';
 export {
+  type ConfigReportJson,
+  type MachineGroupJson,
+  type MachineProfileJson,
+  ProvisioningApiError,
+  ProvisioningClient,
+  type ProvisioningClientOptions,
+  type RenderJson,
+} from './provisioning-client.js';
+export {
   MAX_METADATA_BYTES,
   MAX_TEMPLATE_LENGTH,
   machineGroupInput,
