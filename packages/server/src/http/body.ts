@@ -8,26 +8,56 @@ export const JSON_BODY_LIMIT = 1024 * 1024;
 
 /**
  * Reads a whole request body, refusing (413) one longer than `limit` bytes: by its Content-Length before reading
- * anything, or as soon as the bytes read pass the limit.
+ * anything, or as soon as the bytes read pass the limit. A connection closed before the body ended rejects.
  */
-export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limit) {
     req.resume();
-    throw tooLarge(limit);
+    return Promise.reject(tooLarge(limit));
   }
-  const chunks: Buffer[] = [];
-  let length = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    length += buffer.length;
-    if (length > limit) {
-      req.resume();
-      throw tooLarge(limit);
-    }
-    chunks.push(buffer);
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+  // Plain listeners rather than an async iterator: an update check is one small chunk, read thousands of times a
+  // second, and the iterator's machinery would cost more than the read.
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let length = 0;
+    const done = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer) => {
+      length += chunk.length;
+      if (length > limit) {
+        done();
+        req.resume();
+        reject(tooLarge(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    const onClose = () => {
+      done();
+      reject(
+        Object.assign(new Error('The client closed the connection before the request body ended'), {
+          code: 'ECONNRESET',
+        }),
+      );
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }
 
 function tooLarge(limit: number): HttpError {

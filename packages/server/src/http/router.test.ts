@@ -49,6 +49,19 @@ describe('Router', () => {
     expect(routes().match('GET', '/api/apps/%E0%A4%A')).toMatchObject({ params: { appId: '%E0%A4%A' } });
   });
 
+  it('finds a static path as the trie does, whichever was registered first', () => {
+    const router = new Router()
+      .add('GET', '/api/apps/special', 'read', noop)
+      .add('POST', '/api/apps/:appId', 'write', noop)
+      .add('GET', '/api/apps/:appId', 'read', noop);
+    // The static path answers for its own methods only, as its trie node does.
+    expect(router.match('POST', '/api/apps/special')).toEqual({ allowed: ['GET', 'HEAD'] });
+    expect(router.match('GET', '/api/apps/special')).toMatchObject({ route: { pattern: '/api/apps/special' } });
+    router.add('DELETE', '/api/apps/special', 'write', noop);
+    expect(router.match('DELETE', '/api/apps/special')).toMatchObject({ route: { method: 'DELETE' }, params: {} });
+    expect(router.match('HEAD', '/v1/update/')).toBeUndefined();
+  });
+
   it('refuses a route registered twice', () => {
     expect(() => routes().add('GET', '/api/apps', 'read', noop)).toThrow(/twice/);
   });

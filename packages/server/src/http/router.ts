@@ -68,6 +68,8 @@ function segments(path: string): string[] {
 export class Router {
   private readonly root = newNode();
   private readonly all: Route[] = [];
+  /** The routes of each path without parameters, for a lookup without walking the trie (the Omaha endpoint's). */
+  private readonly exact = new Map<string, Map<Method, Route>>();
 
   /** Registers a route; a pattern that is registered twice for one method is a programming error. */
   add(method: Method, pattern: string, access: Access, handler: Handler): this {
@@ -94,10 +96,13 @@ export class Router {
         node = child;
       }
     }
+    const wildcard = target !== undefined;
     target ??= node.routes;
     if (target.has(method)) throw new Error(`Route registered twice: ${method} ${pattern}`);
     const route: Route = { method, pattern, access, handler };
     target.set(method, route);
+    // The trie's node for a static path: a static segment wins over a parameter, so the trie would end up here too.
+    if (!wildcard && !parts.some((part) => part.startsWith(':'))) this.exact.set(pattern, target);
     this.all.push(route);
     return this;
   }
@@ -113,7 +118,7 @@ export class Router {
    */
   match(method: string, rawPath: string): Match | { readonly allowed: readonly Method[] } | undefined {
     const params: Record<string, string> = {};
-    const routes = this.find(this.root, segments(rawPath), 0, params);
+    const routes = this.exact.get(rawPath) ?? this.find(this.root, segments(rawPath), 0, params);
     if (!routes) return undefined;
     const route = routes.get(method as Method) ?? (method === 'HEAD' ? routes.get('GET') : undefined);
     if (!route) {
