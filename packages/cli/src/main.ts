@@ -38,9 +38,9 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'First boot: find the Ignition config where Flatcar looks for it and apply it once',
     load: () => import('./commands/provision-run.js'),
   },
-  'agent lock': {
-    summary: "The fleet reboot lock (locksmith's etcd semaphore): status, unlock, set-max, as locksmithctl",
-    load: () => import('./commands/agent-lock.js'),
+  agent: {
+    summary: 'The node agent: run (daemon, --once), check-now, status, rollback, lock (as update_engine and locksmith)',
+    load: () => import('./commands/agent.js'),
   },
   disk: {
     summary: 'GPT disks and the A/B USR slots: create, show, set, boot (as cgpt and gptprio)',

@@ -121,7 +121,7 @@ describe('buildResponse against Go encoding/xml with go-omaha layout', () => {
       ],
     ];
     const encoded = await goEncode(models.map(([, model]) => model));
-    models.forEach(([name], i) => expect(encoded[i]).toBe(fixture(`nebraska/${name}.xml`)));
+    for (const [i, [name]] of models.entries()) expect(encoded[i]).toBe(fixture(`nebraska/${name}.xml`));
   });
 
   it('writes what Go writes for any response, escaping included', async () => {
