@@ -5,12 +5,13 @@ import { parseJsonTree } from '../ignition/json-tree.js';
 import { parseIgnition } from '../ignition/parse-ignition.js';
 import { validateIgnition } from '../ignition/validate-ignition.js';
 import type { Report } from '../report.js';
-import { DecodeCodes, decodeYaml, yamlErrorText } from '../schema/decode-yaml.js';
+import { DecodeCodes, decodeParsedYaml, yamlErrorText } from '../schema/decode-yaml.js';
 import { fromInput, type GoInput } from '../schema/go-input.js';
 import { isNilSlice } from '../schema/go-value.js';
 import { marshalGo } from '../schema/marshal-go.js';
 import { field, type GoStruct, str, struct } from '../schema/model.js';
 import { type SourceMap, sourceMapOf } from '../schema/source-map.js';
+import { parseYaml } from '../schema/yaml-parse.js';
 import { invalidGeneratedConfig, invalidSourceConfig, unknownVersionMessage } from './errors.js';
 import type { FilesDir } from './files-dir.js';
 import { snake } from './ignition-shape.js';
@@ -50,8 +51,10 @@ const commonFields = struct('commonFields', [field('version', str), field('varia
  * never throwing on bad input: `json` holds the bytes Butane writes to stdout, `reports` what it writes to stderr.
  */
 export function translateButane(source: string, options: TranslateButaneOptions = {}): ButaneResult {
-  // Butane first reads only variant and version, with yaml.Unmarshal (which accepts an empty document).
-  const head = decodeYaml(source, commonFields);
+  // Butane first reads only variant and version, with yaml.Unmarshal (which accepts an empty document), then the
+  // whole config from the same text: one parse serves both.
+  const parsed = parseYaml(source);
+  const head = decodeParsedYaml(parsed, { type: commonFields, unusedKeys: false });
   const headErrors = head.reports.filter((r) => r.severity === 'error' && r.code !== DecodeCodes.yamlEmpty);
   if (headErrors.length > 0) {
     return failed(headErrors, `Error unmarshaling yaml: ${yamlErrorText(headErrors) ?? headErrors[0]!.message}`);
@@ -88,7 +91,7 @@ export function translateButane(source: string, options: TranslateButaneOptions 
     return failed([r], message);
   }
 
-  const decoded = decodeYaml(source, target.spec);
+  const decoded = decodeParsedYaml(parsed, { type: target.spec });
   if (decoded.value === undefined) {
     return failed(decoded.reports, yamlErrorText(decoded.reports) ?? decoded.reports[0]?.message ?? 'EOF');
   }
@@ -182,10 +185,11 @@ export function translateButaneUnvalidated(
   source: string,
   options: { filesDir?: FilesDir } = {},
 ): { config: IgnitionValue | undefined; translations: TranslationSet; reports: Report[] } | undefined {
-  const head = decodeYaml(source, commonFields);
+  const parsed = parseYaml(source);
+  const head = decodeParsedYaml(parsed, { type: commonFields, unusedKeys: false });
   const target = supportedVersions.find((s) => s.variant === head.value?.variant && s.version === head.value?.version);
   if (target === undefined) return undefined;
-  const decoded = decodeYaml(source, target.spec);
+  const decoded = decodeParsedYaml(parsed, { type: target.spec });
   if (decoded.value === undefined) return undefined;
   const translated = translateConfig(target.spec, decoded.value as unknown as Record<string, unknown>, {
     ignitionVersion: target.ignitionVersion,

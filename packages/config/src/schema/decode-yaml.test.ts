@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { Scalars } from '../../test/reference/yaml/cases.js';
 import { Config } from '../../test/reference/yaml/test-types.js';
-import { DecodeCodes, decodeYaml, yamlErrorText } from './decode-yaml.js';
+import { DecodeCodes, decodeParsedYaml, decodeYaml, yamlErrorText } from './decode-yaml.js';
 import { isNilSlice } from './go-value.js';
+import { field, str, struct } from './model.js';
+import { parseYaml } from './yaml-parse.js';
 
 // Every expectation here was checked against gopkg.in/yaml.v3 and coreos/vcontext through the reference harness
 // (test/reference/yaml/main.go); decode-yaml.reference.test.ts compares the same documents and many more.
@@ -298,5 +300,28 @@ describe('decodeYaml: positions and unused keys, as vcontext and Ignition give t
     const p = decodeYaml('version: "é😀"\nvariant: x\n', Config).positions;
     expect(p.position(['variant'])).toEqual({ line: 2, column: 10 });
     expect(decodeYaml('names: [é, 😀, x]', Config).positions.position(['names', 2])).toEqual({ line: 1, column: 15 });
+  });
+});
+
+describe('decodeParsedYaml', () => {
+  const text = 'name: a\nitems:\n  - x: 1\nstray: 2\n';
+  const narrow = struct('Narrow', [field('name', str)]);
+
+  it('decodes one parse into several types, each as decodeYaml would', () => {
+    const parsed = parseYaml(text);
+    const first = decodeParsedYaml(parsed, { type: narrow });
+    const second = decodeParsedYaml(parsed, { type: Config });
+    expect(first.value).toEqual(decodeYaml(text, narrow).value);
+    expect(first.reports).toEqual(decodeYaml(text, narrow).reports);
+    expect(second.value).toEqual(decodeYaml(text, Config).value);
+    expect(second.reports).toEqual(decodeYaml(text, Config).reports);
+    expect(second.positions.position(['stray'])).toEqual(decodeYaml(text, Config).positions.position(['stray']));
+  });
+
+  it('leaves out unused-key warnings when asked, and still knows positions', () => {
+    const d = decodeParsedYaml(parseYaml(text), { type: narrow, unusedKeys: false });
+    expect(d.reports).toEqual([]);
+    expect(decodeYaml(text, narrow).reports.map((r) => r.code)).toEqual(['UNUSED_KEY', 'UNUSED_KEY']);
+    expect(d.positions.position(['items', 0, 'x'])).toEqual({ line: 3, column: 8 });
   });
 });

@@ -15,7 +15,7 @@ import {
   strTag,
   type YamlNode,
 } from './yaml-node.js';
-import { parseYaml } from './yaml-parse.js';
+import { type ParsedYaml, parseYaml } from './yaml-parse.js';
 import { nodeShortTag, resolve, YamlFailure } from './yaml-resolve.js';
 
 /** A decoded document: the Go value (undefined when decoding failed), what was found, and where things are. */
@@ -43,7 +43,26 @@ export const DecodeCodes = {
  * the error (see `yamlErrorText` for the exact text Go prints).
  */
 export function decodeYaml<S extends GoStruct>(source: string | Uint8Array, type: S): Decoded<GoValue<S>> {
-  const parsed = parseYaml(source);
+  return decodeParsedYaml(parseYaml(source), { type });
+}
+
+/** What `decodeParsedYaml` decodes into. */
+export interface DecodeParsedYamlOptions<S extends GoStruct> {
+  readonly type: S;
+  /** Ignition's unused-key warnings (default true); a pass that reads only a few fields has no use for them. */
+  readonly unusedKeys?: boolean;
+}
+
+/**
+ * `decodeYaml` over a document parsed once with `parseYaml`, so that one source can be decoded into several types
+ * (Butane reads variant and version first, then the whole config) without parsing it again. Decoding leaves the
+ * parsed document as it was.
+ */
+export function decodeParsedYaml<S extends GoStruct>(
+  parsed: ParsedYaml,
+  options: DecodeParsedYamlOptions<S>,
+): Decoded<GoValue<S>> {
+  const { type } = options;
   const noPositions = sourceMapOf(undefined);
   if (parsed.error) {
     return {
@@ -70,8 +89,9 @@ export function decodeYaml<S extends GoStruct>(source: string | Uint8Array, type
   if (decoder.terrors.length > 0) {
     return { value: undefined, reports: decoder.terrors, positions: noPositions };
   }
-  const positions = sourceMapOf(yamlSourceTree(parsed.document));
-  return { value, reports: unusedKeyReports(type, value, positions), positions };
+  const document = parsed.document;
+  const positions = sourceMapOf(() => yamlSourceTree(document));
+  return { value, reports: options.unusedKeys === false ? [] : unusedKeyReports(type, value, positions), positions };
 }
 
 /** The text Go's error has for the error reports of `decodeYaml` (what `err.Error()` prints), or undefined. */

@@ -31,9 +31,22 @@ export type SourceNode =
   | { readonly kind: 'slice'; readonly at: Position | undefined; readonly items: readonly SourceNode[] }
   | { readonly kind: 'leaf'; readonly at: Position | undefined };
 
-/** A source map over a tree; `root` undefined for an empty source. */
-export function sourceMapOf(root: SourceNode | undefined): SourceMap {
+/**
+ * A source map over a tree; `root` undefined for an empty source. A function instead of a tree is called for it on
+ * the first question, so a decode whose positions nobody asks for never builds the tree.
+ */
+export function sourceMapOf(tree: SourceNode | undefined | (() => SourceNode | undefined)): SourceMap {
+  let built = typeof tree !== 'function';
+  let root = typeof tree === 'function' ? undefined : tree;
+  const rootNode = (): SourceNode | undefined => {
+    if (!built) {
+      root = (tree as () => SourceNode | undefined)();
+      built = true;
+    }
+    return root;
+  };
   const deepest = (path: ConfigPath): SourceNode | undefined => {
+    const root = rootNode();
     if (root === undefined) return undefined;
     let node: SourceNode = root;
     for (const part of path) {
@@ -46,9 +59,9 @@ export function sourceMapOf(root: SourceNode | undefined): SourceMap {
   return {
     position: (path) => deepest(path)?.at,
     keyPosition: (path) => {
-      if (path.length === 0) return root?.at;
+      if (path.length === 0) return rootNode()?.at;
       const parentPath = path.slice(0, -1);
-      const parent = exact(root, parentPath);
+      const parent = exact(rootNode(), parentPath);
       const last = path[path.length - 1]!;
       if (parent?.kind === 'map' && typeof last === 'string') {
         const entry = parent.keys.get(last);
@@ -57,7 +70,7 @@ export function sourceMapOf(root: SourceNode | undefined): SourceMap {
       // vcontext pops the key and reports the deepest node of the rest.
       return deepest(parentPath)?.at;
     },
-    node: (path) => exact(root, path),
+    node: (path) => exact(rootNode(), path),
   };
 }
 
