@@ -249,6 +249,43 @@ describe('renderConfigTemplate on any value (property)', () => {
     );
   });
 
+  it('either refuses the value or Butane reads back exactly the list it belongs to, in flow and block lists', () => {
+    const cases: [string, (v: string) => string[]][] = [
+      ['ssh_authorized_keys: [{{.v}}]', (v) => [v]],
+      ['ssh_authorized_keys: [first entry, {{.v}}, last entry]', (v) => ['first entry', v, 'last entry']],
+      ['ssh_authorized_keys: ["{{.v}}"]', (v) => [v]],
+      ['ssh_authorized_keys: [k{{.v}}]', (v) => [`k${v}`]],
+      ['ssh_authorized_keys: {{.list}}', (v) => [v, `${v} 2`]],
+      ['ssh_authorized_keys:\n        - {{.v}}\n        - "{{.v}} 2"', (v) => [v, `${v} 2`]],
+      ['ssh_authorized_keys: {"{{.v}}": 1}', () => []],
+    ];
+    fc.assert(
+      fc.property(value, fc.integer({ min: 0, max: cases.length - 1 }), (v, index) => {
+        const [line, expected] = cases[index]!;
+        const result = render(`${HEAD}passwd:\n  users:\n    - name: core\n      ${line}\n`, {
+          v,
+          list: [v, `${v} 2`],
+        });
+        if (result.reports.length > 0) {
+          expect(result.reports.map((r) => r.code)).toEqual(['TEMPLATE_UNSAFE_VALUE']);
+          return;
+        }
+        const translated = translateButane(result.text!);
+        if (line.includes('": 1}')) {
+          // A mapping where Butane wants a list: Butane refuses it, and nothing else changed.
+          expect(translated.json).toBeUndefined();
+          return;
+        }
+        expect(translated.reports.filter((r) => r.severity === 'error')).toEqual([]);
+        expect(JSON.parse(translated.json!)).toEqual({
+          ignition: { version: '3.3.0' },
+          passwd: { users: [{ name: 'core', sshAuthorizedKeys: expected(v) }] },
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('keeps a value inside its block of text, whatever lines it has', () => {
     fc.assert(
       fc.property(value, (v) => {
