@@ -10,3 +10,24 @@ export class ExitError extends Error {
     super(`exit ${exitCode}`);
   }
 }
+
+/** The option declarations `node:util` parseArgs takes, named here so exported helpers can declare their types. */
+export type ArgOptions = Record<
+  string,
+  { type: 'string' | 'boolean'; short?: string; multiple?: boolean; default?: string | boolean | string[] | boolean[] }
+>;
+
+type ArgValue<T extends ArgOptions[string]> = T['type'] extends 'string'
+  ? T['multiple'] extends true
+    ? string[]
+    : string
+  : T['multiple'] extends true
+    ? boolean[]
+    : boolean;
+
+/** What parseArgs returns for `ArgOptions`: options with a default are always there, the others may be missing. */
+export type ArgValues<O extends ArgOptions> = {
+  [K in keyof O as O[K] extends { default: unknown } ? K : never]: ArgValue<O[K]>;
+} & {
+  [K in keyof O as O[K] extends { default: unknown } ? never : K]?: ArgValue<O[K]>;
+};

@@ -1,4 +1,4 @@
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import {
   Agent,
   AgentError,
@@ -12,7 +12,7 @@ import {
 } from '@ballast/agent';
 import { DiskError } from '@ballast/disk';
 import type { Io } from '../io.js';
-import { UsageError } from '../usage-error.js';
+import { type ArgOptions, type ArgValues, UsageError } from '../usage-error.js';
 
 /** The options every agent command takes. */
 export const nodeOptions = {
@@ -28,11 +28,11 @@ export const nodeHelp = `      --root DIR    the node's root: update.conf, the r
   -h, --help        show usage and exit`;
 
 /** Parses a command's arguments (no positionals), turning what parseArgs throws into a usage error. */
-export function parseAgentArgs<O extends NonNullable<ParseArgsConfig['options']>>(args: readonly string[], options: O) {
+export function parseAgentArgs<const O extends ArgOptions>(args: readonly string[], options: O): ArgValues<O> {
   try {
     const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
     if (parsed.positionals.length > 0) throw new Error(`unexpected argument '${parsed.positionals[0]}'`);
-    return parsed.values;
+    return parsed.values as unknown as ArgValues<O>;
   } catch (error) {
     throw new UsageError((error as Error).message);
   }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseArgs } from 'node:util';
 import { type MachineProfileJson, ProvisioningApiError, ProvisioningClient } from '@ballast/server';
 import type { Io } from '../io.js';
-import { UsageError } from '../usage-error.js';
+import { type ArgOptions, type ArgValues, UsageError } from '../usage-error.js';
 
 /** The server a provisioning command talks to when neither `--server` nor `BALLAST_SERVER` says. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
@@ -30,12 +30,13 @@ export function clientOf(values: { readonly server?: string | undefined; readonl
 }
 
 /** Parses arguments, turning node's errors into usage errors. */
-export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
+export function parseCommandArgs<const O extends ArgOptions>(
   args: readonly string[],
   options: O,
-) {
+): { values: ArgValues<O>; positionals: string[] } {
   try {
-    return parseArgs({ args: [...args], allowPositionals: true, options });
+    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options });
+    return { values: values as unknown as ArgValues<O>, positionals };
   } catch (error) {
     throw new UsageError((error as Error).message);
   }
