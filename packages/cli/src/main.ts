@@ -38,6 +38,14 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'First boot: find the Ignition config where Flatcar looks for it and apply it once',
     load: () => import('./commands/provision-run.js'),
   },
+  'provision profile': {
+    summary: "Manage the server's machine profiles (Butane or Ignition templates for bare metal)",
+    load: () => import('./commands/provision-profile.js'),
+  },
+  'provision group': {
+    summary: "Manage the server's machine groups (which machines get which profile, with which variables)",
+    load: () => import('./commands/provision-group.js'),
+  },
   agent: {
     summary: 'The node agent: run (daemon, --once), check-now, status, rollback, lock (as update_engine and locksmith)',
     load: () => import('./commands/agent.js'),
