@@ -237,9 +237,19 @@ class Reader {
 
   private decode(): void {
     const b = this.raw;
+    const utf8 = this.encoding === 'utf8';
     while (this.rawPos !== this.rawRead) {
-      const unread = this.rawRead - this.rawPos;
       const p = this.rawPos;
+      if (utf8) {
+        // Printable ASCII, tabs and line breaks stand for themselves and need none of the checks below.
+        const octet = b[p]!;
+        if ((octet >= 0x20 && octet <= 0x7e) || octet === LF || octet === TAB || octet === CR) {
+          this.chars[this.length++] = octet;
+          this.rawPos = p + 1;
+          continue;
+        }
+      }
+      const unread = this.rawRead - this.rawPos;
       let value: number;
       let width: number;
       if (this.encoding === 'utf8') {
@@ -314,13 +324,19 @@ class Reader {
 /** Builds token text from characters (and raw bytes, which only %-escapes in tags produce). */
 class TextBuilder {
   private parts: string[] = [];
+  // UTF-16 code units not yet turned into a string: String.fromCharCode over a run of them is far cheaper than a
+  // string per character or String.fromCodePoint.
   private pending: number[] = [];
   push(c: number): void {
-    this.pending.push(c);
+    if (c < 0x10000) {
+      this.pending.push(c);
+    } else {
+      this.pending.push(0xd800 + ((c - 0x10000) >> 10), 0xdc00 + ((c - 0x10000) & 0x3ff));
+    }
     if (this.pending.length >= 4096) this.flush();
   }
   pushAll(cs: readonly number[]): void {
-    for (const c of cs) this.push(c);
+    for (let i = 0; i < cs.length; i++) this.push(cs[i]!);
   }
   pushString(s: string): void {
     this.flush();
@@ -328,14 +344,16 @@ class TextBuilder {
   }
   private flush(): void {
     if (this.pending.length > 0) {
-      this.parts.push(String.fromCodePoint(...this.pending));
+      this.parts.push(String.fromCharCode.apply(null, this.pending));
       this.pending = [];
     }
   }
+  /** Zero when nothing was added (otherwise a count that only tells it apart from zero). */
   get length(): number {
     return this.parts.length + this.pending.length;
   }
   toString(): string {
+    if (this.parts.length === 0) return String.fromCharCode.apply(null, this.pending);
     this.flush();
     return this.parts.join('');
   }
