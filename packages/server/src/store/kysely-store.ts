@@ -209,6 +209,11 @@ export class KyselyStore implements Store {
     return { total: count(total.n), items };
   }
 
+  async listApplicationKeys(): Promise<{ id: string; productId: string | null }[]> {
+    const rows = await this.db.selectFrom('application').select(['id', 'product_id']).orderBy('id').execute();
+    return rows.map((row) => ({ id: row.id, productId: row.product_id }));
+  }
+
   async getApplication(appId: string): Promise<ApplicationDetails> {
     return this.readApplication(this.db, appId);
   }

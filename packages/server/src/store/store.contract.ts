@@ -193,6 +193,13 @@ export function storeContract(name: string, target: StoreTarget): void {
         const page = await store.listApplications({ page: 1, perPage: 1 });
         expect(page.total).toBe(2);
         expect(page.items).toHaveLength(1);
+        const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1);
+        expect((await store.listApplicationKeys()).sort(byId)).toEqual(
+          [
+            { id: FLATCAR_APP_ID, productId: null },
+            { id: app.id, productId: 'io.example.os' },
+          ].sort(byId),
+        );
         await store.deleteApplication(app.id);
         await rejection(store.getApplication(app.id), NotFoundError, 'NOT_FOUND');
         await rejection(store.deleteApplication(app.id), NotFoundError, 'NOT_FOUND');

@@ -339,6 +339,8 @@ export interface Store {
 
   // Applications
   listApplications(page?: PageQuery): Promise<Paged<ApplicationDetails>>;
+  /** Every application's id and product id, and nothing else: what resolving an Omaha app id needs. */
+  listApplicationKeys(): Promise<{ readonly id: string; readonly productId: string | null }[]>;
   getApplication(appId: string): Promise<ApplicationDetails>;
   /** Creates an application; `cloneFrom` copies another application's channels (without packages) and groups. */
   createApplication(input: ApplicationInput, options?: { readonly cloneFrom?: string }): Promise<ApplicationDetails>;

@@ -14,7 +14,6 @@ export interface AppLookupOptions {
   readonly groupTtlMs?: number;
 }
 
-const PAGE = 100;
 const MAX_TRACKS = 10_000;
 
 /**
@@ -102,13 +101,10 @@ export class AppLookup {
 
   private async read(): Promise<Map<string, string>> {
     const ids = new Map<string, string>();
-    for (let page = 1; ; page++) {
-      const { total, items } = await this.store.listApplications({ page, perPage: PAGE });
-      for (const app of items) {
-        if (app.productId) ids.set(app.productId.toLowerCase(), app.id);
-        ids.set(app.id.toLowerCase(), app.id);
-      }
-      if (items.length < PAGE || page * PAGE >= total) break;
+    // Only the keys: the applications' details would count their instances, a scan of a large fleet's rows.
+    for (const app of await this.store.listApplicationKeys()) {
+      if (app.productId) ids.set(app.productId.toLowerCase(), app.id);
+      ids.set(app.id.toLowerCase(), app.id);
     }
     this.ids = ids;
     this.loadedAt = performance.now();
