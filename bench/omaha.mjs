@@ -5,11 +5,19 @@
 // table to stderr and, as the last line of stdout, JSON with requests/s, p50, p99, peak RSS and the ratio to the
 // bare server; p99 is also measured at half of each server's peak rate. Not part of the test suite.
 //
+// Half load is measured twice. `halfLoad`: update checks arrive at random (a Poisson process, as independent nodes
+// checking in do) at half the peak rate over the same connections, each timed from the moment it was due, so time
+// spent waiting for a free connection counts. `halfLoadAutocannon`: autocannon's `overallRate`, which lets each
+// connection send its share of a second back to back at the start of every second and then wait, i.e. bursts at
+// full speed, with its latency correction that assumes a request was due every millisecond; it is kept for
+// comparison with earlier runs. The JSON also gives each server's CPU time per update check at peak
+// (`cpuUsPerRequest`, from /proc), which other load on the machine does not change as much as the rate.
+//
 //   npm run build && node bench/omaha.mjs [--instances 100000] [--seconds 20] [--connections 32]
 //                                         [--targets bare,sqlite,postgres] [--postgres URL]
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -89,6 +97,13 @@ async function startProcess(script, env = {}) {
     child.once('exit', (code) => reject(new Error(`server process exited with ${code}`)));
   });
   return { child, url };
+}
+
+/** CPU seconds (user and system) a process has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // utime and stime are the 12th and 13th fields after the command name, in clock ticks (100 per second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 function peakRss(pid) {
@@ -172,6 +187,88 @@ function load(url, options) {
   });
 }
 
+/**
+ * Sends update checks as a Poisson process at `rate` per second for `seconds` over up to CONNECTIONS keep-alive
+ * connections, and times each from when it was due to when its answer ended: a check that finds every connection
+ * busy waits, and the wait counts. Answers are read by their Content-Length (both servers send one).
+ */
+async function paced(url, { rate, seconds }) {
+  const { hostname, port } = new URL(url);
+  const idle = [];
+  const waiting = [];
+  const latencies = [];
+  let non2xx = 0;
+  let errors = 0;
+  let next = 0;
+  const send = (connection, due) => {
+    const body = updateCheck(next++ % INSTANCES);
+    connection.due = due;
+    connection.socket.write(
+      `POST /v1/update/ HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: text/xml\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  };
+  const open = () =>
+    new Promise((resolve, reject) => {
+      const socket = connect(Number(port), hostname);
+      const connection = { socket, due: 0, buffer: Buffer.alloc(0) };
+      socket.setNoDelay(true);
+      socket.once('connect', () => resolve(connection));
+      socket.once('error', reject);
+      socket.on('data', (chunk) => {
+        connection.buffer = connection.buffer.length === 0 ? chunk : Buffer.concat([connection.buffer, chunk]);
+        for (;;) {
+          const end = connection.buffer.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const head = connection.buffer.subarray(0, end).toString('latin1');
+          const length = Number(/\r\ncontent-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+          if (connection.buffer.length < end + 4 + length) return;
+          connection.buffer = connection.buffer.subarray(end + 4 + length);
+          latencies.push(performance.now() - connection.due);
+          if (!/^HTTP\/1\.1 2/.test(head)) non2xx += 1;
+          const due = waiting.shift();
+          if (due === undefined) idle.push(connection);
+          else send(connection, due);
+        }
+      });
+    });
+  const connections = await Promise.all(Array.from({ length: CONNECTIONS }, open));
+  idle.push(...connections);
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  let due = start;
+  await new Promise((resolve) => {
+    const tick = () => {
+      const now = performance.now();
+      while (due <= now && due < end) {
+        const connection = idle.pop();
+        if (connection) send(connection, due);
+        else waiting.push(due);
+        due += -Math.log(1 - Math.random()) * (1000 / rate);
+      }
+      if (due < end) setTimeout(tick, Math.max(0, Math.min(due - now, 1)));
+      else resolve();
+    };
+    tick();
+  });
+  // Let the checks still in flight finish (they count), then close.
+  const deadline = performance.now() + 10_000;
+  while ((waiting.length > 0 || idle.length < connections.length) && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  errors += waiting.length + connections.length - idle.length;
+  for (const connection of connections) connection.socket.destroy();
+  latencies.sort((a, b) => a - b);
+  const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
+  return {
+    requestsPerSecond: Math.round(latencies.length / seconds),
+    p50Ms: Number(at(0.5).toFixed(1)),
+    p99Ms: Number(at(0.99).toFixed(1)),
+    non2xx,
+    errors,
+  };
+}
+
 function summary(result) {
   return {
     requestsPerSecond: Math.round(result.requests.average),
@@ -190,17 +287,24 @@ async function measure(name, { child, url }, register) {
     log(`${name}: registered ${INSTANCES} instances in ${seconds.toFixed(1)} s (${result.non2xx} non-2xx)`);
   }
   await load(url, { limits: { duration: 3 } }); // warm-up
-  const peak = summary(await load(url, { limits: { duration: SECONDS } }));
+  const cpuBefore = cpuSeconds(child.pid);
+  const peakResult = await load(url, { limits: { duration: SECONDS } });
+  const cpuUsPerRequest = Math.round(((cpuSeconds(child.pid) - cpuBefore) * 1e6) / peakResult.requests.total);
+  const peak = summary(peakResult);
   const halfRate = Math.max(1, Math.round(peak.requestsPerSecond / 2));
-  const half = summary(await load(url, { limits: { duration: SECONDS, overallRate: halfRate } }));
+  const half = await paced(url, { rate: halfRate, seconds: SECONDS });
+  const bursts = summary(await load(url, { limits: { duration: SECONDS, overallRate: halfRate } }));
   const rss = peakRss(child.pid);
   log(
     `${name.padEnd(9)} ${String(peak.requestsPerSecond).padStart(7)} req/s  p50 ${peak.p50Ms} ms  p99 ${peak.p99Ms} ms  ` +
-      `| at ${halfRate} req/s: p99 ${half.p99Ms} ms  | peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB  | non-2xx ${peak.non2xx + half.non2xx}`,
+      `${cpuUsPerRequest} µs CPU/check  | at ${halfRate} req/s: p99 ${half.p99Ms} ms (autocannon's bursts: ${bursts.p99Ms} ms)  ` +
+      `| peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB  | non-2xx ${peak.non2xx + half.non2xx + bursts.non2xx}`,
   );
   return {
     ...peak,
-    halfLoad: { requestsPerSecond: half.requestsPerSecond, p50Ms: half.p50Ms, p99Ms: half.p99Ms },
+    cpuUsPerRequest,
+    halfLoad: { requestsPerSecond: half.requestsPerSecond, p50Ms: half.p50Ms, p99Ms: half.p99Ms, errors: half.errors },
+    halfLoadAutocannon: { requestsPerSecond: bursts.requestsPerSecond, p50Ms: bursts.p50Ms, p99Ms: bursts.p99Ms },
     peakRssBytes: rss,
   };
 }
