@@ -11,6 +11,8 @@ import { TranslationSet } from './translation-set.js';
 import { processTrees } from './trees.js';
 import { butaneReport } from './validate.js';
 
+const encoder = new TextEncoder();
+
 /** Encodes file contents as a data URL the way Butane picks one; `compression` undefined means "leave it alone". */
 export type DataUrlMaker = (
   contents: Uint8Array,
@@ -241,7 +243,7 @@ function translateResourceSugar(
     }
     embed(read.contents, 'local');
   }
-  if (typeof value.inline === 'string') embed(new TextEncoder().encode(value.inline), 'inline');
+  if (typeof value.inline === 'string') embed(encoder.encode(value.inline), 'inline');
 }
 
 function translateLocalSshKeys(

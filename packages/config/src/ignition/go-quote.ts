@@ -1,5 +1,6 @@
 import { decodeRune } from './data-url.js';
 
+const encoder = new TextEncoder();
 const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
@@ -33,5 +34,5 @@ export function goQuote(bytes: Uint8Array): string {
 
 /** Go's `%q` of a JavaScript string, encoded as UTF-8 first. */
 export function goQuoteString(text: string): string {
-  return goQuote(new TextEncoder().encode(text));
+  return goQuote(encoder.encode(text));
 }

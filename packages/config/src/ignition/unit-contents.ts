@@ -114,13 +114,15 @@ function trimSpace(bytes: Uint8Array): Uint8Array {
   return bytes.subarray(start, end);
 }
 
-const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+const decoder = new TextDecoder();
+const encoder = new TextEncoder();
+const text = (bytes: Uint8Array): string => decoder.decode(bytes);
 const NEWLINE = 0x0a;
 const CR = 0x0d;
 
 /** Parses unit contents as go-systemd's Deserialize does. */
 export function parseUnitContents(contents: string): UnitParse {
-  const buf = new BufferedReader(new TextEncoder().encode(contents));
+  const buf = new BufferedReader(encoder.encode(contents));
   const options: UnitOption[] = [];
 
   const toEOL = (): { line: Uint8Array; eof: boolean } => {

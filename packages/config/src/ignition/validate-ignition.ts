@@ -32,6 +32,9 @@ interface Context {
   readonly reports: Report[];
 }
 
+const encoder = new TextEncoder();
+const byteLength = (s: string): number => encoder.encode(s).length;
+
 const str = (v: Value): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: Value): number | undefined => (typeof v === 'number' ? v : undefined);
 const arr = (v: Value): Value[] => (Array.isArray(v) ? v : []);
@@ -399,7 +402,7 @@ function validatePartition(ctx: Context, p: Struct, path: ConfigPath): void {
   const label = str(p.label);
   if (label !== undefined) {
     // GPT names hold 36 UTF-16 code units, but the reference counts UTF-8 bytes.
-    if (new TextEncoder().encode(label).length > 36) error(ctx, 'PARTITION_LABEL_TOO_LONG', [...path, 'label']);
+    if (byteLength(label) > 36) error(ctx, 'PARTITION_LABEL_TOO_LONG', [...path, 'label']);
     else if (label.includes(':')) error(ctx, 'PARTITION_LABEL_CONTAINS_COLON', [...path, 'label']);
   }
   for (const key of ['guid', 'typeGuid']) {
@@ -407,8 +410,6 @@ function validatePartition(ctx: Context, p: Struct, path: ConfigPath): void {
     if (guid !== undefined && !GUID.test(guid)) error(ctx, 'GUID_INVALID', [...path, key]);
   }
 }
-
-const byteLength = (s: string): number => new TextEncoder().encode(s).length;
 
 function validateFilesystem(ctx: Context, f: Struct, path: ConfigPath): void {
   addOutcome(ctx, validatePathNilOK(f.path), [...path, 'path']);

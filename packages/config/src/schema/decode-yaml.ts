@@ -319,29 +319,17 @@ class Decoder {
 
   private mapping(n: YamlNode, out: GoType, slot: Slot): boolean {
     const before = this.terrors.length;
-    const byKey = new Map<string, number[]>();
-    for (let i = 0; i < n.content.length; i += 2) {
-      const k = n.content[i]!;
-      const id = `${k.kind}\u0000${k.value}`;
-      const list = byKey.get(id);
-      if (list) list.push(i);
-      else byKey.set(id, [i]);
-    }
-    for (let i = 0; i < n.content.length; i += 2) {
+    for (const [i, j] of duplicateKeys(n.content)) {
       const ni = n.content[i]!;
-      const list = byKey.get(`${ni.kind}\u0000${ni.value}`)!;
-      for (const j of list) {
-        if (j <= i) continue;
-        const nj = n.content[j]!;
-        this.terrors.push({
-          severity: 'error',
-          code: DecodeCodes.yamlType,
-          message: `line ${nj.line}: mapping key ${goQuote(nj.value)} already defined at line ${ni.line}`,
-          path: [],
-          line: nj.line,
-          column: nj.column,
-        });
-      }
+      const nj = n.content[j]!;
+      this.terrors.push({
+        severity: 'error',
+        code: DecodeCodes.yamlType,
+        message: `line ${nj.line}: mapping key ${goQuote(nj.value)} already defined at line ${ni.line}`,
+        path: [],
+        line: nj.line,
+        column: nj.column,
+      });
     }
     if (this.terrors.length > before) return false;
     if (out.kind !== 'struct') {
@@ -454,6 +442,38 @@ class Decoder {
     }
     return resolved.t === 'string' ? resolved.v : undefined;
   }
+}
+
+/**
+ * Every pair of keys (indexes into a mapping's content, earlier first) with the same kind and text, in the order
+ * yaml.v3 reports them: by the first key, then by the second.
+ */
+function duplicateKeys(content: readonly YamlNode[]): [number, number][] {
+  const pairs: [number, number][] = [];
+  if (content.length <= 32) {
+    // Few keys (the usual case): comparing each pair costs less than keying a map.
+    for (let i = 0; i < content.length; i += 2) {
+      const ki = content[i]!;
+      for (let j = i + 2; j < content.length; j += 2) {
+        const kj = content[j]!;
+        if (kj.value === ki.value && kj.kind === ki.kind) pairs.push([i, j]);
+      }
+    }
+    return pairs;
+  }
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < content.length; i += 2) {
+    const k = content[i]!;
+    const id = `${k.kind}\u0000${k.value}`;
+    const list = byKey.get(id);
+    if (list) list.push(i);
+    else byKey.set(id, [i]);
+  }
+  for (let i = 0; i < content.length; i += 2) {
+    const k = content[i]!;
+    for (const j of byKey.get(`${k.kind}\u0000${k.value}`)!) if (j > i) pairs.push([i, j]);
+  }
+  return pairs;
 }
 
 function isMerge(n: YamlNode): boolean {

@@ -7,6 +7,8 @@
 
 import type { GoType } from './model.js';
 
+const encoder = new TextEncoder();
+
 /** Decodes bytes into a Go string as Go's `utf8.DecodeRune` sees them, escaping each invalid byte. */
 export function goStringFromBytes(bytes: Uint8Array): string {
   let out = '';
@@ -84,7 +86,7 @@ export function decodeRune(bytes: Uint8Array, i: number): [number, number] {
 
 /** The bytes of a Go string (see `goStringFromBytes`). */
 export function goStringToBytes(s: string): Uint8Array {
-  if (!/[\ud800-\udfff]/.test(s)) return new TextEncoder().encode(s);
+  if (!/[\ud800-\udfff]/.test(s)) return encoder.encode(s);
   const out: number[] = [];
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);

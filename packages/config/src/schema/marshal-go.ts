@@ -103,7 +103,11 @@ export function goJsonString(s: string): string {
   return quoteCanonical(text);
 }
 
+/** Characters that quoteCanonical escapes or has to look at (surrogates: pairs pass, lone ones become U+FFFD). */
+const NEEDS_CARE = /["\\<>&\u0000-\u001f\u2028\u2029\ud800-\udfff]/;
+
 function quoteCanonical(s: string): string {
+  if (!NEEDS_CARE.test(s)) return `"${s}"`;
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
