@@ -6,10 +6,8 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   readlinkSync,
-  rmdirSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -20,88 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, ensureBuilt, type ServerProcess, startServerProcess } from './server-harness.js';
 
 const root = new URL('../../', import.meta.url).pathname;
-// The provisioning commands, compiled on their own with the packages they import, as the server harness does for
-// `ballast server`, so these tests do not depend on every other package of the CLI building at the moment.
-const out = join(root, 'node_modules/.cache/ballast-provision-cli');
-const commands = ['provision-apply', 'provision-profile', 'provision-group'];
-const stamp = join(out, '.built');
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts'))
-      newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function tsc(args: readonly string[]): void {
-  try {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), ...args], {
-      cwd: root,
-      stdio: 'pipe',
-    });
-  } catch (error) {
-    throw new Error(
-      `Building for the provisioning tests failed (tsc ${args.join(' ')}):\n${(error as { stdout?: Buffer }).stdout}`,
-    );
-  }
-}
-
-function buildCommands(): void {
-  ensureBuilt();
-  const sources = ['packages/provision/src', 'packages/config/src', 'packages/server/src', 'packages/cli/src/commands'];
-  const fresh = () =>
-    existsSync(stamp) && statSync(stamp).mtimeMs >= Math.max(...sources.map((dir) => newestSource(join(root, dir))));
-  if (fresh()) return;
-  const lock = join(root, 'node_modules/.cache/ballast-provision-cli.lock');
-  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  for (let waited = 0; ; waited += 200) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 180_000) throw new Error(`Build lock ${lock} held for 3 minutes; remove it if no build runs`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
-    }
-  }
-  try {
-    if (fresh()) return;
-    tsc(['-b', 'packages/provision', 'packages/server']);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(
-      join(out, 'tsconfig.json'),
-      JSON.stringify({
-        extends: join(root, 'tsconfig.base.json'),
-        compilerOptions: {
-          rootDir: join(root, 'packages/cli/src'),
-          outDir: out,
-          composite: false,
-          declaration: false,
-          declarationMap: false,
-          incremental: false,
-        },
-        files: commands.map((name) => join(root, 'packages/cli/src/commands', `${name}.ts`)),
-      }),
-    );
-    tsc(['-p', join(out, 'tsconfig.json')]);
-    writeFileSync(stamp, new Date().toISOString());
-  } finally {
-    rmdirSync(lock);
-  }
-}
-
-/** Runs `ballast provision VERB ARGS` (the command's own module, as the CLI's main runs it). */
+/** Runs `bin/ballast provision VERB ARGS`, the command as users run it. */
 function ballast(command: string, args: readonly string[]): { status: number; stdout: string; stderr: string } {
-  const script =
-    `import(${JSON.stringify(join(out, 'commands', `${command}.js`))}).then((m) => m.run(process.argv.slice(1), ` +
-    `{ stdout: process.stdout, stderr: process.stderr, readStdin: () => Buffer.alloc(0) })).then(` +
-    '(code) => { process.exitCode = code; }, ' +
-    `(error) => { process.stderr.write(String(error && error.message) + '\\n'); process.exitCode = error && error.name === 'UsageError' ? 2 : 1; });`;
   try {
-    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], {
+    const stdout = execFileSync(process.execPath, [join(root, 'bin/ballast'), 'provision', command, ...args], {
       cwd: root,
       stdio: 'pipe',
     }).toString();
@@ -144,7 +65,7 @@ let dir: string;
 let server: ServerProcess;
 
 beforeAll(async () => {
-  buildCommands();
+  ensureBuilt();
   dir = mkdtempSync(join(tmpdir(), 'ballast-provisioning-e2e-'));
   server = await startServerProcess(['--db', `sqlite:${join(dir, 'ballast.db')}`]);
 }, 300_000);
@@ -159,7 +80,7 @@ describe('serving configs to bare metal', () => {
     const token = server.token!;
     const template = join(dir, 'worker.yaml');
     writeFileSync(template, WORKER);
-    const profile = ballast('provision-profile', [
+    const profile = ballast('profile', [
       'put',
       'worker',
       '--config',
@@ -199,7 +120,7 @@ describe('serving configs to bare metal', () => {
 
     const target = join(dir, 'root');
     mkdirSync(target);
-    const applied = ballast('provision-apply', ['--root', target, configFile]);
+    const applied = ballast('apply', ['--root', target, configFile]);
     expect(applied, applied.stderr).toMatchObject({ status: 0 });
     expect(readFileSync(join(target, 'etc/hostname'), 'utf8')).toBe('node1');
     expect(statSync(join(target, 'etc/hostname')).mode & 0o777).toBe(0o644);

@@ -5,19 +5,19 @@ import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync 
 import { join } from 'node:path';
 
 const root = new URL('../../', import.meta.url).pathname;
-// The CLI's server command is compiled on its own (with the server package it imports), so these tests do not
-// depend on every other package the CLI links being buildable at the moment.
-const out = join(root, 'node_modules/.cache/ballast-server-cli');
-const entry = join(out, 'commands/server.js');
-const stamp = join(out, '.built');
+// The tests run what users run: bin/ballast on the built packages, rebuilt first when a source is newer.
+const ballast = join(root, 'bin/ballast');
+const stamp = join(root, 'node_modules/.cache/ballast-e2e-built');
 
 function newestSource(dir: string): number {
   let newest = 0;
   for (const name of readdirSync(dir, { withFileTypes: true })) {
     const path = join(dir, name.name);
-    if (name.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (name.name.endsWith('.ts') && !name.name.endsWith('.test.ts'))
+    if (name.isDirectory()) {
+      if (name.name !== 'dist' && name.name !== 'node_modules') newest = Math.max(newest, newestSource(path));
+    } else if (name.name.endsWith('.ts') && !name.name.endsWith('.test.ts')) {
       newest = Math.max(newest, statSync(path).mtimeMs);
+    }
   }
   return newest;
 }
@@ -27,32 +27,14 @@ function sleepSync(ms: number): void {
 }
 
 function isFresh(): boolean {
-  if (!existsSync(stamp) || !existsSync(entry)) return false;
-  const sources = Math.max(
-    ...['packages/server/src', 'packages/omaha/src', 'packages/config/src', 'packages/cli/src/commands'].map((dir) =>
-      newestSource(join(root, dir)),
-    ),
-  );
-  return statSync(stamp).mtimeMs >= sources;
+  return existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(root, 'packages'));
 }
 
-function tsc(args: readonly string[]): void {
-  try {
-    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), ...args], {
-      cwd: root,
-      stdio: 'pipe',
-    });
-  } catch (error) {
-    const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
-    throw new Error(`Building the server for the tests failed (tsc ${args.join(' ')}):\n${output}`);
-  }
-}
-
-/** Builds the server package and the `ballast server` command when a source is newer; one test file at a time. */
+/** Builds the project (`tsc -b`) when a source is newer than the last build; one test file at a time. */
 export function ensureBuilt(): void {
   if (isFresh()) return;
   mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  const lock = join(root, 'node_modules/.cache/ballast-server-cli.lock');
+  const lock = join(root, 'node_modules/.cache/ballast-e2e-build.lock');
   for (let waited = 0; ; waited += 200) {
     try {
       mkdirSync(lock);
@@ -64,25 +46,17 @@ export function ensureBuilt(): void {
   }
   try {
     if (isFresh()) return;
-    tsc(['-b', 'packages/server']);
-    mkdirSync(out, { recursive: true });
-    writeFileSync(
-      join(out, 'tsconfig.json'),
-      JSON.stringify({
-        extends: join(root, 'tsconfig.base.json'),
-        compilerOptions: {
-          rootDir: join(root, 'packages/cli/src'),
-          outDir: out,
-          composite: false,
-          declaration: false,
-          declarationMap: false,
-          incremental: false,
-        },
-        files: ['server.ts', 'server-token.ts'].map((file) => join(root, 'packages/cli/src/commands', file)),
-      }),
-    );
-    tsc(['-p', join(out, 'tsconfig.json')]);
-    writeFileSync(stamp, new Date().toISOString());
+    const started = Date.now();
+    try {
+      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
+        cwd: root,
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
+      throw new Error(`Building Ballast for the end-to-end tests failed (tsc -b):\n${output}`);
+    }
+    writeFileSync(stamp, new Date(started).toISOString());
   } finally {
     rmdirSync(lock);
   }
@@ -91,14 +65,8 @@ export function ensureBuilt(): void {
 /** Runs `ballast server token ARGS` to completion. */
 export function runTokenCommand(args: readonly string[]): { status: number; stdout: string; stderr: string } {
   ensureBuilt();
-  const script =
-    `import(${JSON.stringify(join(out, 'commands/server-token.js'))}).then((m) => m.run(process.argv.slice(1), ` +
-    `{ stdout: process.stdout, stderr: process.stderr, readStdin: () => Buffer.alloc(0) })).then(` +
-    `(code) => { process.exitCode = code; }, ` +
-    // As the CLI's main does: a usage error is exit status 2.
-    `(error) => { process.stderr.write(String(error && error.message) + '\\n'); process.exitCode = error && error.name === 'UsageError' ? 2 : 1; });`;
   try {
-    const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', script, '--', ...args], {
+    const stdout = execFileSync(process.execPath, [ballast, 'server', 'token', ...args], {
       cwd: root,
       stdio: 'pipe',
     }).toString();
@@ -138,13 +106,7 @@ export interface StartOptions {
 export async function startServerProcess(args: readonly string[], options: StartOptions = {}): Promise<ServerProcess> {
   ensureBuilt();
   const argv = args.includes('--listen') ? [...args] : ['--listen', '127.0.0.1:0', ...args];
-  const script =
-    `import(${JSON.stringify(entry)}).then((m) => m.run(process.argv.slice(1), ` +
-    `{ stdout: process.stdout, stderr: process.stderr, readStdin: () => Buffer.alloc(0) })).then(` +
-    `(code) => { process.exitCode = code; }, ` +
-    // As the CLI's main does: a usage error is exit status 2.
-    `(error) => { process.stderr.write(String(error && error.message) + '\\n'); process.exitCode = error && error.name === 'UsageError' ? 2 : 1; });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', script, '--', ...argv], {
+  const child = spawn(process.execPath, [ballast, 'server', ...argv], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
