@@ -233,13 +233,16 @@ function startingRouter(metrics: ServerMetrics, status: () => string): Router {
   return router;
 }
 
-async function openStore(options: ServerOptions, clock: Clock): Promise<Store> {
+async function openStore(options: ServerOptions, context: { clock: Clock; log: Logger }): Promise<Store> {
+  const { clock, log } = context;
   if (options.store) return options.store;
   const target = parseDatabase(options.db ?? DEFAULT_DB);
   return target.kind === 'postgres'
     ? openPostgresStore(target.url, {
         clock,
         ...(options.maxDbConnections && { maxConnections: options.maxDbConnections }),
+        onConnectionError: (error) =>
+          log.warn('Lost a database connection; the next query opens a new one', { error: error.message }),
       })
     : openSqliteStore(target.path, { clock });
 }
@@ -349,7 +352,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     let delay = 250;
     for (;;) {
       try {
-        store = await openStore(options, clock);
+        store = await openStore(options, { clock, log });
         break;
       } catch (error) {
         if (shutdown.signal.aborted) throw error;

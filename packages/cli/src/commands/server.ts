@@ -2,9 +2,7 @@ import { parseArgs } from 'node:util';
 import {
   type AuthMode,
   DEFAULT_DB,
-  isDatabaseUnavailable,
   jsonLogger,
-  type Logger,
   type LogLevel,
   parseInterval,
   redactDatabase,
@@ -154,22 +152,6 @@ export async function serve(options: ServerCommandOptions, io: Io, stop: AbortSi
   return 0;
 }
 
-/**
- * A pooled PostgreSQL connection that drops between two queries emits 'error' where nobody listens, which would end
- * the process; the next query simply gets a new connection, so such errors are logged and the server goes on.
- * Anything else still ends the process, as it would without this handler.
- */
-function survivingConnectionLoss(logger: Logger): (error: Error) => void {
-  return (error) => {
-    if (isDatabaseUnavailable(error)) {
-      logger.warn('Lost a database connection; it will be reopened', { error: error.message });
-      return;
-    }
-    logger.error('Uncaught exception', { error });
-    process.exit(1);
-  };
-}
-
 /** `ballast server`: runs the update server until SIGTERM or SIGINT; `ballast server token ...` manages tokens. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
   if (args[0] === 'token') return (await import('./server-token.js')).run(args.slice(1), io);
@@ -180,17 +162,12 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
   }
   const stop = new AbortController();
   const onSignal = () => stop.abort();
-  const onUncaught = survivingConnectionLoss(
-    jsonLogger({ level: options.logLevel, write: (line) => io.stderr.write(line) }),
-  );
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
-  process.on('uncaughtException', onUncaught);
   try {
     return await serve(options, io, stop.signal);
   } finally {
     process.removeListener('SIGTERM', onSignal);
     process.removeListener('SIGINT', onSignal);
-    process.removeListener('uncaughtException', onUncaught);
   }
 }

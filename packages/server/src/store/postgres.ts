@@ -13,6 +13,11 @@ export interface PostgresStoreOptions {
   readonly clock?: Clock;
   /** Most connections the pool opens; 10 by default. */
   readonly maxConnections?: number;
+  /**
+   * Told when a pooled connection breaks (the database restarted, or an administrator ended the session); the pool
+   * drops it and opens a new one for the next query, and the query that was running on it fails.
+   */
+  readonly onConnectionError?: (error: Error) => void;
 }
 
 const INT8_OID = 20;
@@ -80,8 +85,13 @@ const FIND_INSTANCE_PG = numbered(FIND_INSTANCE_SQL);
 export async function openPostgresStore(url: string, options: PostgresStoreOptions = {}): Promise<Store> {
   const clock = options.clock ?? systemClock;
   const pool = new pg.Pool({ connectionString: url, max: options.maxConnections ?? 10, types: typeParsers });
-  // An idle client that loses its server emits 'error' on the pool; without a listener that would crash the
-  // process, while the next query simply gets a fresh connection.
+  // A client whose connection breaks emits 'error'. While idle in the pool, the pool listens and re-emits it on
+  // itself; while checked out (a query or a transaction running on it) nobody listens, and an unheard 'error' ends
+  // the process. So every client gets a listener of its own from the start, and the pool one too: the query on the
+  // broken connection fails with the error, the pool discards the client, and the next query gets a fresh one.
+  const lost = options.onConnectionError ?? (() => {});
+  pool.on('connect', (client) => client.on('error', lost));
+  // The same error again, re-emitted by the pool for an idle client: already reported by the client's listener.
   pool.on('error', () => {});
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
   try {
