@@ -1,66 +1,14 @@
 // Starts real `ballast server` processes for the end-to-end tests, rebuilt first when a source is newer, so the
 // tests always run the code as it is.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ensureBuilt } from '../helpers/ensure-built.js';
+
+export { ensureBuilt };
 
 const root = new URL('../../', import.meta.url).pathname;
-// The tests run what users run: bin/ballast on the built packages, rebuilt first when a source is newer.
+// The tests run what users run: bin/ballast on the built packages.
 const ballast = join(root, 'bin/ballast');
-const stamp = join(root, 'node_modules/.cache/ballast-e2e-built');
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const name of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, name.name);
-    if (name.isDirectory()) {
-      if (name.name !== 'dist' && name.name !== 'node_modules') newest = Math.max(newest, newestSource(path));
-    } else if (name.name.endsWith('.ts') && !name.name.endsWith('.test.ts')) {
-      newest = Math.max(newest, statSync(path).mtimeMs);
-    }
-  }
-  return newest;
-}
-
-function sleepSync(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-function isFresh(): boolean {
-  return existsSync(stamp) && statSync(stamp).mtimeMs >= newestSource(join(root, 'packages'));
-}
-
-/** Builds the project (`tsc -b`) when a source is newer than the last build; one test file at a time. */
-export function ensureBuilt(): void {
-  if (isFresh()) return;
-  mkdirSync(join(root, 'node_modules/.cache'), { recursive: true });
-  const lock = join(root, 'node_modules/.cache/ballast-e2e-build.lock');
-  for (let waited = 0; ; waited += 200) {
-    try {
-      mkdirSync(lock);
-      break;
-    } catch {
-      if (waited > 180_000) throw new Error(`Build lock ${lock} held for 3 minutes; remove it if no build runs`);
-      sleepSync(200);
-    }
-  }
-  try {
-    if (isFresh()) return;
-    const started = Date.now();
-    try {
-      execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b'], {
-        cwd: root,
-        stdio: 'pipe',
-      });
-    } catch (error) {
-      const output = (error as { stdout?: Buffer }).stdout?.toString() ?? '';
-      throw new Error(`Building Ballast for the end-to-end tests failed (tsc -b):\n${output}`);
-    }
-    writeFileSync(stamp, new Date(started).toISOString());
-  } finally {
-    rmdirSync(lock);
-  }
-}
 
 /** Runs `ballast server token ARGS` to completion. */
 export function runTokenCommand(args: readonly string[]): { status: number; stdout: string; stderr: string } {
