@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
 import { type Io, processIo } from './io.js';
 import { ExitError, UsageError } from './usage-error.js';
 
@@ -113,8 +114,22 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
   }
 }
 
-// Only when run as a program, not when imported by tests.
-if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+/**
+ * Whether this module is the program (`node packages/cli/dist/main.js`, or the workspace's `ballast` link to it)
+ * rather than imported by tests or run by bin/ballast. Told from the entry's real path, as the CLI is also bundled
+ * into a CommonJS script, where `import.meta` does not exist.
+ */
+function isProgram(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return /[\\/]cli[\\/]dist[\\/]main\.js$/.test(realpathSync(entry));
+  } catch {
+    return false;
+  }
+}
+
+if (isProgram()) {
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
