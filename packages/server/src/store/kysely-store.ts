@@ -4,6 +4,7 @@ import { ConflictError, invalidField, NotFoundError } from '../errors.js';
 import type { Clock } from './clock.js';
 import { statusForEvent } from './event-status.js';
 import { checkGrantLimits } from './grant-limits.js';
+import { withCanonicalHashes } from './hash-encoding.js';
 import type { HotPath } from './hot-path.js';
 import { parseInterval } from './interval.js';
 import type { StoreDialect } from './migrations.js';
@@ -787,7 +788,8 @@ export class KyselyStore implements Store {
     return pkg;
   }
 
-  async createPackage(appId: string, input: PackageInput): Promise<Package> {
+  async createPackage(appId: string, given: PackageInput): Promise<Package> {
+    const input = withCanonicalHashes(given);
     throwIfInvalid(packageFieldErrors(input));
     const id = input.id ?? randomUUID();
     const arch = input.arch ?? Arch.AMD64;
@@ -899,7 +901,8 @@ export class KyselyStore implements Store {
     }
   }
 
-  async updatePackage(packageId: string, patch: Partial<Omit<PackageInput, 'id' | 'arch'>>): Promise<Package> {
+  async updatePackage(packageId: string, given: Partial<Omit<PackageInput, 'id' | 'arch'>>): Promise<Package> {
+    const patch = withCanonicalHashes(given);
     throwIfInvalid(packageFieldErrors(patch));
     return this.transaction(async (trx) => {
       const current = await trx.selectFrom('package').selectAll().where('id', '=', packageId).executeTakeFirst();

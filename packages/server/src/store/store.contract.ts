@@ -267,6 +267,32 @@ export function storeContract(name: string, target: StoreTarget): void {
         expect(await store.findPackage({ appId: app.id, version: '3815.2.0', arch: Arch.AArch64 })).toBe(undefined);
       });
 
+      it('keeps the action sha256 in base64 and hash_sha256 in hex, turning a digest sent the other way', async () => {
+        const { store } = await open();
+        const app = await store.createApplication({ name: 'Hash OS' });
+        const digest = Buffer.from('5c'.repeat(32), 'hex');
+        const [hex, base64] = [digest.toString('hex'), digest.toString('base64')];
+        const pkg = await store.createPackage(app.id, {
+          version: '1.0.0',
+          url: '',
+          hashSha256: base64,
+          flatcarAction: { sha256: hex.toUpperCase() },
+          extraFiles: [{ name: 'extra.raw', hash: 'aGFzaA==', hash256: base64 }],
+        });
+        expect(pkg).toMatchObject({ hashSha256: hex, flatcarAction: { sha256: base64 } });
+        expect(pkg.extraFiles[0]?.hash256).toBe(hex);
+        expect(await store.getPackage(pkg.id)).toEqual(pkg);
+        const other = Buffer.from('a7'.repeat(32), 'hex');
+        const updated = await store.updatePackage(pkg.id, {
+          hashSha256: other.toString('base64'),
+          flatcarAction: { sha256: other.toString('hex') },
+        });
+        expect(updated).toMatchObject({
+          hashSha256: other.toString('hex'),
+          flatcarAction: { sha256: other.toString('base64') },
+        });
+      });
+
       it('refuses bad fields, duplicates and foreign channels', async () => {
         const { store } = await open();
         const app = await store.createApplication({ name: 'Pkg OS' });
