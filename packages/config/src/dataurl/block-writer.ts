@@ -1,9 +1,9 @@
 import type { BitWriter } from './bit-writer.js';
 import {
   DISTANCE_BASE,
-  DISTANCE_CODE,
   DISTANCE_CODES,
   DISTANCE_EXTRA_BITS,
+  distanceCode,
   END_OF_BLOCK,
   FIRST_LENGTH_CODE,
   LENGTH_BASE,
@@ -107,7 +107,7 @@ export class BlockWriter {
       } else {
         const lc = FIRST_LENGTH_CODE + (LENGTH_CODE[(t >>> 22) & 0xff] as number);
         lit[lc] = (lit[lc] as number) + 1;
-        const dc = DISTANCE_CODE[t & 0x3fffff] as number;
+        const dc = distanceCode(t & 0x3fffff);
         dist[dc] = (dist[dc] as number) + 1;
       }
     }
@@ -242,7 +242,7 @@ export class BlockWriter {
       const lengthExtra = LENGTH_EXTRA_BITS[lc] as number;
       if (lengthExtra > 0) out.writeBits(xlength - (LENGTH_BASE[lc] as number), lengthExtra);
       const xdist = t & 0x3fffff;
-      const dc = DISTANCE_CODE[xdist] as number;
+      const dc = distanceCode(xdist);
       out.writeBits(distCodes[dc] as number, distLengths[dc] as number);
       const distExtra = DISTANCE_EXTRA_BITS[dc] as number;
       if (distExtra > 0) out.writeBits(xdist - (DISTANCE_BASE[dc] as number), distExtra);

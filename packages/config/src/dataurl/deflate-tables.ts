@@ -32,8 +32,14 @@ export const DISTANCE_BASE = Uint16Array.from([
 
 /** Length code (0..28, add 257 for the symbol) of each (length - 3). */
 export const LENGTH_CODE = new Uint8Array(256);
-/** Distance code of each (distance - 1). */
-export const DISTANCE_CODE = new Uint8Array(32768);
+// Distance codes by (distance - 1): directly below 256, and from there by (distance - 1) >> 7, as every code's
+// range above 256 starts at a multiple of 128 (zlib's table, 512 entries rather than 32768 to fill at start-up).
+const DISTANCE_CODE_TABLE = new Uint8Array(512);
+
+/** Distance code of (distance - 1). */
+export function distanceCode(xdist: number): number {
+  return DISTANCE_CODE_TABLE[xdist < 256 ? xdist : 256 + (xdist >> 7)] as number;
+}
 
 for (let code = 0; code < 28; code++) {
   const end = LENGTH_BASE[code + 1] as number;
@@ -43,5 +49,7 @@ LENGTH_CODE[255] = 28;
 for (let code = 0; code < DISTANCE_CODES; code++) {
   const start = DISTANCE_BASE[code] as number;
   const end = start + (1 << (DISTANCE_EXTRA_BITS[code] as number));
-  for (let x = start; x < end; x++) DISTANCE_CODE[x] = code;
+  for (let x = start; x < end; x += x < 256 ? 1 : 128) {
+    DISTANCE_CODE_TABLE[x < 256 ? x : 256 + (x >> 7)] = code;
+  }
 }

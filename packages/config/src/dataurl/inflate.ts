@@ -41,10 +41,18 @@ function decodeTable(lengths: Uint8Array): DecodeTable {
   return { counts, symbols };
 }
 
-const FIXED_LITERAL_TABLE = decodeTable(
-  Uint8Array.from({ length: 288 }, (_, sym) => (sym < 144 ? 8 : sym < 256 ? 9 : sym < 280 ? 7 : 8)),
-);
-const FIXED_DISTANCE_TABLE = decodeTable(new Uint8Array(30).fill(5));
+// The fixed codes' tables, made on first use: most programs that load this module never inflate anything.
+let fixedTables: { literals: ReturnType<typeof decodeTable>; distances: ReturnType<typeof decodeTable> } | undefined;
+
+function fixedCodeTables(): NonNullable<typeof fixedTables> {
+  fixedTables ??= {
+    literals: decodeTable(
+      Uint8Array.from({ length: 288 }, (_, sym) => (sym < 144 ? 8 : sym < 256 ? 9 : sym < 280 ? 7 : 8)),
+    ),
+    distances: decodeTable(new Uint8Array(30).fill(5)),
+  };
+  return fixedTables;
+}
 
 /** Reads RFC 1951 bits LSB first; correctness over speed, as it only reads configs back. */
 class BitReader {
@@ -110,8 +118,7 @@ export function inflateRaw(input: Uint8Array): InflateResult & { readonly end?: 
       final = reader.need(1);
       const type = reader.need(2);
       if (type === 0) storedBlock(reader, out);
-      else if (type === 1)
-        huffmanBlock(reader, out, { literals: FIXED_LITERAL_TABLE, distances: FIXED_DISTANCE_TABLE });
+      else if (type === 1) huffmanBlock(reader, out, fixedCodeTables());
       else if (type === 2) huffmanBlock(reader, out, dynamicTables(reader));
       else throw new InflateError('invalid block type');
     }

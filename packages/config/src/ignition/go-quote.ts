@@ -1,7 +1,8 @@
 import { decodeRune } from './data-url.js';
 
 const encoder = new TextEncoder();
-const PRINTABLE = /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+// Made on first use: a Unicode property class costs a CLI run noticeable time to build, and most runs need none.
+let printable: RegExp | undefined;
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
 /** Go's `%q` of a string given as UTF-8 bytes (strconv.Quote): printable runes kept, the rest escaped. */
@@ -17,7 +18,7 @@ export function goQuote(bytes: Uint8Array): string {
     i += size;
     const ch = String.fromCodePoint(rune);
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (rune === 0x20 || PRINTABLE.test(ch)) out += ch;
+    else if (rune === 0x20 || (printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u).test(ch)) out += ch;
     else if (rune === 0x07) out += '\\a';
     else if (rune === 0x08) out += '\\b';
     else if (rune === 0x0c) out += '\\f';
