@@ -149,3 +149,36 @@ describe('decodeYaml on hostile input, against yaml.v3', () => {
     expect((await compare(cases)).join('\n')).toBe('');
   });
 });
+
+describe('decodeYaml across the reader chunks, against yaml.v3', () => {
+  // yaml.v3 decodes its input 512 bytes at a time, as the scanner asks; the scanner reads long plain and block
+  // scalars a run at a time, so runs are cut right where a chunk ends and where a special byte sits.
+  const enc = (s: string): number[] => [...new TextEncoder().encode(s)];
+  const specials: [string, number[]][] = [
+    ['an invalid byte', [0xff]],
+    ['a truncated sequence', [0xe2, 0x82]],
+    ['a control character', [0x01]],
+    ['a two-byte character', enc('é')],
+    ['a four-byte character', enc('\u{1f600}')],
+    ['a line separator', enc('\u2028')],
+    ['a colon and a space', enc(': ')],
+    ['a colon', enc(':')],
+    ['a hash', enc(' #c')],
+    ['a tab', [0x09]],
+    ['a line break', [0x0a]],
+    ['CR LF', [0x0d, 0x0a]],
+  ];
+  const cases: { type: typeof Scalars; doc: Uint8Array; paths: (string | number)[][] }[] = [];
+  for (const [, special] of specials) {
+    for (const at of [505, 507, 508, 509, 510, 511, 512, 513, 1019, 1021, 1022, 1023, 1024]) {
+      const plain = [...enc('s: '), ...enc('a'.repeat(at - 3)), ...special, ...enc('bc de\ni: 1\n')];
+      const block = [...enc('s: |\n  '), ...enc('a'.repeat(at - 7)), ...special, ...enc('bc\n  de\ni: 1\n')];
+      const flow = [...enc('ls: [x, '), ...enc('a'.repeat(at - 8)), ...special, ...enc('b, c]\n')];
+      for (const doc of [plain, block, flow]) cases.push({ type: Scalars, doc: Uint8Array.from(doc), paths: [['s']] });
+    }
+  }
+
+  it('fails or succeeds as yaml.v3 does, with the same values and positions', async () => {
+    expect((await compare(cases)).join('\n')).toBe('');
+  });
+});

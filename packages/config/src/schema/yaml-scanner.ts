@@ -123,6 +123,11 @@ const NEL = 0x85;
 const LS = 0x2028;
 const PS = 0x2029;
 const BOM = 0xfeff;
+// Only ever given bytes below 0x80, where every single-byte encoding agrees with ASCII.
+const latin1 = new TextDecoder('latin1');
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const QUESTION = 0x3f;
 
 const maxFlowLevel = 10000;
 const maxIndents = 10000;
@@ -162,9 +167,24 @@ class Reader {
   private eof = false;
   private encoding: 'utf8' | 'utf16le' | 'utf16be' | undefined;
 
+  /**
+   * The input as a string when it is all printable ASCII, tabs and line breaks (as configs nearly always are):
+   * then character i is byte i, and a run of characters is a slice of this.
+   */
+  readonly text: string | undefined;
+
   constructor(private readonly raw: Uint8Array) {
     // Never more characters than bytes, plus room for the NULs yaml.v3 pads the end with.
     this.chars = new Uint32Array(raw.length + 16);
+    let ascii = true;
+    for (let i = 0; i < raw.length; i++) {
+      const b = raw[i]!;
+      if (b > 0x7e || (b < 0x20 && b !== LF && b !== TAB && b !== CR)) {
+        ascii = false;
+        break;
+      }
+    }
+    this.text = ascii ? latin1.decode(raw) : undefined;
   }
 
   /** Makes `n` characters available from the current position (NUL past the end), or throws a reader error. */
@@ -338,6 +358,20 @@ class TextBuilder {
   pushAll(cs: readonly number[]): void {
     for (let i = 0; i < cs.length; i++) this.push(cs[i]!);
   }
+  /** Adds characters `from` to `to` (exclusive) of a character buffer. */
+  pushRun(chars: Uint32Array, from: number, to: number): void {
+    for (let i = from; i < to; i++) {
+      if (chars[i]! >= 0x10000) {
+        for (let k = from; k < to; k++) this.push(chars[k]!);
+        return;
+      }
+    }
+    this.flush();
+    for (let i = from; i < to; i += 4096) {
+      const run = chars.subarray(i, Math.min(to, i + 4096));
+      this.parts.push(String.fromCharCode.apply(null, run as unknown as number[]));
+    }
+  }
   pushString(s: string): void {
     this.flush();
     this.parts.push(s);
@@ -355,7 +389,7 @@ class TextBuilder {
   toString(): string {
     if (this.parts.length === 0) return String.fromCharCode.apply(null, this.pending);
     this.flush();
-    return this.parts.join('');
+    return this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
   }
 }
 
@@ -1301,8 +1335,10 @@ export class Scanner {
       trailingBreaks = [];
       leadingBlank = isBlank(this.c());
       while (!isBreakZ(this.c())) {
-        this.read(s);
-        this.need(1);
+        if (this.readLineRun(s) === 0) {
+          this.read(s);
+          this.need(1);
+        }
       }
       this.need(2);
       this.readLine(leadingBreak);
@@ -1469,6 +1505,62 @@ export class Scanner {
     for (let k = 0; k < codeLength; k++) this.advance();
   }
 
+  // Fast paths for the long runs of ordinary characters in scalars. Each reads at once the characters that the loop
+  // it stands in for would read one by one, with the same marks and the same `newlines`, and stops where that loop
+  // would next have to decode input in `need` (so decoding, and its errors, happen exactly where they did).
+
+  /** A plain scalar's word from here: what `read` then `need(2)` would take in turn. Returns how many it read. */
+  private readPlainRun(s: TextBuilder): number {
+    const r = this.r;
+    const chars = r.chars;
+    const from = r.pos;
+    // need(2) after reading position p decodes nothing while p + 3 <= length.
+    const limit = r.length - 2;
+    const flow = this.flowLevel > 0;
+    let p = from;
+    while (p < limit) {
+      const c = chars[p]!;
+      if (c === SPACE || c === TAB || c === LF || c === CR || c === NUL || c === NEL || c === LS || c === PS) break;
+      if (c === COLON && isBlankZ(chars[p + 1]!)) break;
+      if (flow && (c === COMMA || c === QUESTION || c === 0x5b || c === 0x5d || c === 0x7b || c === 0x7d)) break;
+      p++;
+    }
+    if (p === from) return 0;
+    if (r.text !== undefined) s.pushString(r.text.slice(from, p));
+    else s.pushRun(chars, from, p);
+    // None of these characters is blank, so `advance` would have zeroed newlines.
+    this.newlines = 0;
+    this.mark.index += p - from;
+    this.mark.column += p - from;
+    r.pos = p;
+    return p - from;
+  }
+
+  /** A block scalar's line up to its break: what `read` then `need(1)` would take in turn. Returns how many. */
+  private readLineRun(s: TextBuilder): number {
+    const r = this.r;
+    const chars = r.chars;
+    const from = r.pos;
+    // need(1) after reading position p decodes nothing while p + 2 <= length.
+    const limit = r.length - 1;
+    let p = from;
+    let blanksOnly = true;
+    while (p < limit) {
+      const c = chars[p]!;
+      if (c === LF || c === CR || c === NUL || c === NEL || c === LS || c === PS) break;
+      if (c !== SPACE && c !== TAB) blanksOnly = false;
+      p++;
+    }
+    if (p === from) return 0;
+    if (r.text !== undefined) s.pushString(r.text.slice(from, p));
+    else s.pushRun(chars, from, p);
+    if (!blanksOnly) this.newlines = 0;
+    this.mark.index += p - from;
+    this.mark.column += p - from;
+    r.pos = p;
+    return p - from;
+  }
+
   private scanPlainScalar(): Token {
     const s = new TextBuilder();
     let leadingBreak: number[] = [];
@@ -1515,9 +1607,11 @@ export class Scanner {
             whitespaces = [];
           }
         }
-        this.read(s);
+        if (this.readPlainRun(s) === 0) {
+          this.read(s);
+          this.need(2);
+        }
         end = this.here();
-        this.need(2);
       }
       if (!(isBlank(this.c()) || isBreak(this.c()))) break;
       this.need(1);
