@@ -174,7 +174,11 @@ describe('decodeYaml across the reader chunks, against yaml.v3', () => {
       const plain = [...enc('s: '), ...enc('a'.repeat(at - 3)), ...special, ...enc('bc de\ni: 1\n')];
       const block = [...enc('s: |\n  '), ...enc('a'.repeat(at - 7)), ...special, ...enc('bc\n  de\ni: 1\n')];
       const flow = [...enc('ls: [x, '), ...enc('a'.repeat(at - 8)), ...special, ...enc('b, c]\n')];
-      for (const doc of [plain, block, flow]) cases.push({ type: Scalars, doc: Uint8Array.from(doc), paths: [['s']] });
+      const indented = [...enc('sub:\n'), ...enc(' '.repeat(at - 5)), ...special, ...enc('name: x\n')];
+      const blockIndented = [...enc('s: |\n'), ...enc(' '.repeat(at - 5)), ...special, ...enc('x\n  y\n')];
+      for (const doc of [plain, block, flow, indented, blockIndented]) {
+        cases.push({ type: Scalars, doc: Uint8Array.from(doc), paths: [['s'], ['sub', 'name']] });
+      }
     }
   }
 

@@ -123,7 +123,7 @@ const NEL = 0x85;
 const LS = 0x2028;
 const PS = 0x2029;
 const BOM = 0xfeff;
-// Only ever given bytes below 0x80, where every single-byte encoding agrees with ASCII.
+// Its text is only kept when all bytes are below 0x80, where every single-byte encoding agrees with ASCII.
 const latin1 = new TextDecoder('latin1');
 const COLON = 0x3a;
 const COMMA = 0x2c;
@@ -176,15 +176,8 @@ class Reader {
   constructor(private readonly raw: Uint8Array) {
     // Never more characters than bytes, plus room for the NULs yaml.v3 pads the end with.
     this.chars = new Uint32Array(raw.length + 16);
-    let ascii = true;
-    for (let i = 0; i < raw.length; i++) {
-      const b = raw[i]!;
-      if (b > 0x7e || (b < 0x20 && b !== LF && b !== TAB && b !== CR)) {
-        ascii = false;
-        break;
-      }
-    }
-    this.text = ascii ? latin1.decode(raw) : undefined;
+    const text = latin1.decode(raw);
+    this.text = /[^\t\n\r\x20-\x7e]/.test(text) ? undefined : text;
   }
 
   /** Makes `n` characters available from the current position (NUL past the end), or throws a reader error. */
@@ -257,6 +250,13 @@ class Reader {
 
   private decode(): void {
     const b = this.raw;
+    if (this.text !== undefined) {
+      // Every byte is a character that passes all the checks below.
+      this.chars.set(b.subarray(this.rawPos, this.rawRead), this.length);
+      this.length += this.rawRead - this.rawPos;
+      this.rawPos = this.rawRead;
+      return;
+    }
     const utf8 = this.encoding === 'utf8';
     while (this.rawPos !== this.rawRead) {
       const p = this.rawPos;
@@ -866,7 +866,9 @@ export class Scanner {
       if (this.mark.column === 0 && this.r.bomAtBufferStart()) this.advance();
       this.need(1);
       // Tabs are whitespace in flow context and after a token on the same line, not in block indentation.
-      while (this.c() === SPACE || ((this.flowLevel > 0 || !this.simpleKeyAllowed) && this.c() === TAB)) {
+      const tabs = this.flowLevel > 0 || !this.simpleKeyAllowed;
+      this.skipBlankRun(tabs, Number.POSITIVE_INFINITY);
+      while (this.c() === SPACE || (tabs && this.c() === TAB)) {
         this.advance();
         this.need(1);
       }
@@ -1355,6 +1357,7 @@ export class Scanner {
     let maxIndent = 0;
     for (;;) {
       this.need(1);
+      this.skipBlankRun(false, indent === 0 ? Number.POSITIVE_INFINITY : indent);
       while ((indent === 0 || this.mark.column < indent) && this.c() === SPACE) {
         this.advance();
         this.need(1);
@@ -1508,6 +1511,27 @@ export class Scanner {
   // Fast paths for the long runs of ordinary characters in scalars. Each reads at once the characters that the loop
   // it stands in for would read one by one, with the same marks and the same `newlines`, and stops where that loop
   // would next have to decode input in `need` (so decoding, and its errors, happen exactly where they did).
+
+  /**
+   * Spaces (and tabs, when `tabs`) from here, up to column `column`: what `advance` then `need(1)` would skip in
+   * turn (blanks leave newlines as they are).
+   */
+  private skipBlankRun(tabs: boolean, column: number): void {
+    const r = this.r;
+    const chars = r.chars;
+    const from = r.pos;
+    // need(1) after position p decodes nothing while p + 2 <= length.
+    const limit = Math.min(r.length - 1, from + (column - this.mark.column));
+    let p = from;
+    while (p < limit) {
+      const c = chars[p]!;
+      if (c !== SPACE && !(tabs && c === TAB)) break;
+      p++;
+    }
+    this.mark.index += p - from;
+    this.mark.column += p - from;
+    r.pos = p;
+  }
 
   /** A plain scalar's word from here: what `read` then `need(2)` would take in turn. Returns how many it read. */
   private readPlainRun(s: TextBuilder): number {
