@@ -3,6 +3,7 @@
 // `x-ballast: true`. A test checks every route of the server against this document, and the REST tests check
 // answers against its schemas, so it cannot drift from the code.
 
+import { dashboardOpenApiPaths } from './http/dashboard-assets.js';
 import { provisioningOpenApiPaths } from './provisioning/provisioning-openapi.js';
 
 type Schema = Record<string, unknown>;
@@ -635,6 +636,7 @@ export const openApiDocument = {
       delete: op('Revoke an API token (admin)', { parameters: [pathParam('tokenId')], responses: deleted }, true),
     },
     ...provisioningOpenApiPaths,
+    ...dashboardOpenApiPaths,
   },
   components: {
     securitySchemes: {

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { registerApiRoutes } from './api/api-routes.js';
 import { type AuthMode, authorize, createApiToken } from './auth/authenticate.js';
 import { readBody } from './http/body.js';
+import { registerDashboardRoutes } from './http/dashboard-assets.js';
 import { HttpError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, toErrorResponse } from './http/http-error.js';
 import { jsonLogger, type Logger } from './http/logger.js';
 import { sendJson, sendText } from './http/respond.js';
@@ -211,6 +212,7 @@ export function buildRouter(deps: RouteDependencies): Router {
 
   registerApiRoutes(router, { store, payloadsDir: deps.payloadsDir, onChange: () => apps.invalidate() });
   registerProvisioningRoutes(router, { store, trustProxy: deps.trustProxy ?? false });
+  registerDashboardRoutes(router);
   return router;
 }
 

@@ -1,0 +1,94 @@
+import { h } from '../dom.js';
+import { ago, statusName, utcTime } from '../labels.js';
+import { DEFAULT_FILTERS, type Route, routeHash } from '../routes.js';
+import type { View, ViewContext } from './view-context.js';
+
+type InstanceRoute = Extract<Route, { view: 'instance' }>;
+
+/** One instance: what it runs, when it last checked, and its status history. */
+export async function instanceView(context: ViewContext, route: InstanceRoute): Promise<View> {
+  const { client } = context;
+  const [group, instance, history] = await Promise.all([
+    client.group(route.appId, route.groupId),
+    client.instance(route.appId, route.groupId, route.instanceId),
+    client.statusHistory(route.appId, route.groupId, route.instanceId),
+  ]);
+  const now = context.now();
+  const app = instance.application;
+  const name = instance.alias || instance.id;
+  const fact = (label: string, value: string | null | undefined) =>
+    value ? [h('dt', {}, label), h('dd', {}, value)] : null;
+  const element = h(
+    'div',
+    { class: 'instance' },
+    h(
+      'nav',
+      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
+      h('a', { href: routeHash({ view: 'overview' }) }, 'Fleet'),
+      ' › ',
+      h(
+        'a',
+        { href: routeHash({ view: 'group', appId: route.appId, groupId: group.id, filters: DEFAULT_FILTERS }) },
+        group.name,
+      ),
+      ' › ',
+      name,
+    ),
+    h('h1', { tabindex: '-1' }, name),
+    h(
+      'dl',
+      { class: 'facts' },
+      fact('Machine id', instance.id),
+      fact('Alias', instance.alias),
+      fact('IP address', instance.ip),
+      fact('Version', app.version),
+      fact('Status', statusName(app.status)),
+      fact('Update in progress', app.update_in_progress ? 'yes' : 'no'),
+      fact('Last check', `${utcTime(app.last_check_for_updates)} (${ago(app.last_check_for_updates, now)})`),
+      fact(
+        'Last update granted',
+        app.last_update_granted_ts
+          ? `${app.last_update_version ?? ''} at ${utcTime(app.last_update_granted_ts)}`
+          : null,
+      ),
+      fact('OEM', instance.oem ? `${instance.oem} ${instance.oem_version ?? ''}`.trim() : null),
+      fact('First installed version', instance.aleph_version),
+      fact('Registered', utcTime(instance.created_ts)),
+    ),
+    h('h2', { id: 'history-title' }, 'Status history'),
+    history.length === 0
+      ? h('p', { class: 'muted' }, 'No status changes recorded')
+      : h(
+          'div',
+          { class: 'scroll' },
+          h(
+            'table',
+            { class: 'history', 'aria-labelledby': 'history-title' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['Time (UTC)', 'Status', 'Version', 'Error code'].map((label) => h('th', { scope: 'col' }, label)),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              history.map((entry) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, utcTime(entry.created_ts)),
+                  h('td', { class: `status status-${entry.status}` }, statusName(entry.status)),
+                  h('td', {}, entry.version),
+                  h('td', { class: 'mono' }, entry.error_code ?? ''),
+                ),
+              ),
+            ),
+          ),
+        ),
+  );
+  return { element, title: name };
+}
