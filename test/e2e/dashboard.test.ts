@@ -191,6 +191,9 @@ describe('dashboard: in Chromium', () => {
     expect(counts).toMatch(/1\s+in progress/);
     expect(counts).toMatch(/1\s+failed/);
     expect(await row.getByRole('button', { name: 'Pause group Stable (AMD64)' }).isVisible()).toBe(true);
+    if (process.env.DASHBOARD_SCREENSHOTS) {
+      await page.screenshot({ path: join(process.env.DASHBOARD_SCREENSHOTS, 'dashboard-fleet.png'), fullPage: true });
+    }
     await page.close();
   });
 
@@ -211,7 +214,9 @@ describe('dashboard: in Chromium', () => {
     ]);
 
     // Pause: the server's group has its updates disabled; Resume turns them on again.
-    await page.getByRole('button', { name: 'Pause group Stable (AMD64)' }).click();
+    // By keyboard: the buttons are real buttons.
+    await page.getByRole('button', { name: 'Pause group Stable (AMD64)' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Resume group Stable (AMD64)' }).waitFor();
     expect(await page.locator('.group-head .state').textContent()).toContain('Paused');
     let group = (await call(server, `/api/apps/${FLATCAR_APP}/groups/${groupId}`, { token: admin })).json();
@@ -256,6 +261,15 @@ describe('dashboard: in Chromium', () => {
       copyFileSync(join(dir, 'group.png'), join(process.env.DASHBOARD_SCREENSHOTS, 'dashboard-group.png'));
     }
 
+    // A phone-sized window: nothing but the tables' own scroll areas is wider than the screen.
+    await page.setViewportSize({ width: 360, height: 740 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await page.screenshot({ path: join(dir, 'narrow.png'), fullPage: true });
+    if (process.env.DASHBOARD_SCREENSHOTS) {
+      copyFileSync(join(dir, 'narrow.png'), join(process.env.DASHBOARD_SCREENSHOTS, 'dashboard-narrow.png'));
+    }
+    await page.setViewportSize({ width: 1200, height: 900 });
+
     await page.getByRole('link', { name: 'web-2' }).click();
     await page.getByRole('heading', { name: 'web-2', level: 1 }).waitFor();
     const history = await page.locator('table.history tbody tr').first().textContent();
@@ -284,11 +298,6 @@ describe('dashboard: in Chromium', () => {
     // A pause by an operator (updates disabled through PUT) is not written to the feed by the server; a resume is.
     expect(feed).toContain('resumed');
     expect(feed).toContain(`failed to update to ${NEW}`);
-    if (process.env.DASHBOARD_SCREENSHOTS) {
-      await page.getByRole('link', { name: 'Fleet' }).first().click();
-      await page.getByRole('heading', { name: 'Fleet', level: 1 }).waitFor();
-      await page.screenshot({ path: join(process.env.DASHBOARD_SCREENSHOTS, 'dashboard-fleet.png'), fullPage: true });
-    }
     await page.close();
   });
 

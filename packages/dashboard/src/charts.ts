@@ -59,7 +59,10 @@ function timeLabel(time: Date, spanMs: number): string {
 }
 
 /** A stacked bar chart of a timeline, with its legend and a table of the same numbers. */
-export function timelineChart(timeline: Timeline, options: { title: string; unit: string }): HTMLElement {
+export function timelineChart(
+  timeline: Timeline,
+  options: { title: string; unit: string; legend: 'last' | 'total' },
+): HTMLElement {
   const width = 600;
   const height = 160;
   const left = 36;
@@ -78,7 +81,6 @@ export function timelineChart(timeline: Timeline, options: { title: string; unit
       viewBox: `0 0 ${width} ${height + bottom}`,
       role: 'img',
       'aria-label': `${options.title}: ${timeline.series.map((series) => `${series.key} up to ${Math.max(0, ...series.values)}`).join(', ') || 'no data'}`,
-      preserveAspectRatio: 'none',
     },
     look.defs,
     s('line', { x1: left, y1: height, x2: width, y2: height, stroke: '#555' }),
@@ -124,7 +126,14 @@ export function timelineChart(timeline: Timeline, options: { title: string; unit
     'ul',
     { class: 'legend' },
     timeline.series.map((series, index) =>
-      h('li', {}, look.swatch(index), ` ${series.key} (now ${series.values.at(-1) ?? 0})`),
+      h(
+        'li',
+        {},
+        look.swatch(index),
+        options.legend === 'last'
+          ? ` ${series.key} (now ${series.values.at(-1) ?? 0})`
+          : ` ${series.key} (${series.values.reduce((sum, value) => sum + value, 0)} in all)`,
+      ),
     ),
   );
   const table = h(

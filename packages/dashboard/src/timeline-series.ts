@@ -42,7 +42,9 @@ export function versionTimeline(json: VersionTimelineJson): Timeline {
   const ordered = [...versions].sort(compareVersionsDescending);
   return {
     times: keys.map((key) => new Date(key)),
-    series: ordered.map((version) => ({ key: version, values: keys.map((key) => json[key]?.[version] ?? 0) })),
+    series: ordered
+      .map((version) => ({ key: version, values: keys.map((key) => json[key]?.[version] ?? 0) }))
+      .filter((series) => series.values.some((value) => value > 0)),
   };
 }
 
@@ -56,7 +58,9 @@ export function statusTimeline(json: StatusTimelineJson): Timeline {
     Object.values(json[key]?.[String(status)] ?? {}).reduce((sum, count) => sum + count, 0);
   return {
     times: keys.map((key) => new Date(key)),
-    series: ordered.map((status) => ({ key: statusName(status), values: keys.map((key) => total(key, status)) })),
+    series: ordered
+      .map((status) => ({ key: statusName(status), values: keys.map((key) => total(key, status)) }))
+      .filter((series) => series.values.some((value) => value > 0)),
   };
 }
 

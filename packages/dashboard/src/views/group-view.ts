@@ -174,10 +174,10 @@ export async function groupView(context: ViewContext, route: GroupRoute): Promis
         { class: 'charts' },
         isEmptyTimeline(byStatus)
           ? h('p', { class: 'muted' }, 'No status changes in this time')
-          : timelineChart(byStatus, { title: 'Status changes', unit: 'instances' }),
+          : timelineChart(byStatus, { title: 'Status changes', unit: 'instances', legend: 'total' }),
         isEmptyTimeline(byVersion)
           ? h('p', { class: 'muted' }, 'No versions reported in this time')
-          : timelineChart(byVersion, { title: 'Instances per version', unit: 'instances' }),
+          : timelineChart(byVersion, { title: 'Instances per version', unit: 'instances', legend: 'last' }),
       ),
     );
   };
