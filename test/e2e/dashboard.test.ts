@@ -278,6 +278,41 @@ describe('dashboard: in Chromium', () => {
     await page.close();
   });
 
+  it('lets an admin point a channel at another package', async () => {
+    const created = await call(server, `/api/apps/${FLATCAR_APP}/packages`, {
+      method: 'POST',
+      token: admin,
+      json: {
+        type: 1,
+        version: '1700.0.0',
+        arch: 1,
+        url: 'https://update.example.com/flatcar/',
+        filename: 'flatcar_production_update.gz',
+        size: '1000',
+        hash: 'c2hhMQ==',
+        flatcar_action: { sha256: 'c2hhMjU2' },
+      },
+    });
+    const app = (await call(server, `/api/apps/${FLATCAR_APP}`, { token: admin })).json();
+    const channel = app.channels.find((c: { name: string; arch: number }) => c.name === 'stable' && c.arch === 1);
+    const page = await open(`/#/apps/${FLATCAR_APP}/packages`);
+    await page.getByRole('heading', { name: /packages/, level: 1 }).waitFor();
+    const form = page.locator(`form[data-channel-id="${channel.id}"]`);
+    await form.getByLabel('Package of stable (amd64)').selectOption({ label: '1700.0.0 (amd64)' });
+    await form.getByRole('button', { name: 'Set' }).click();
+    await page.getByRole('status').filter({ hasText: 'now points at 1700.0.0' }).waitFor();
+    const changed = (await call(server, `/api/apps/${FLATCAR_APP}/channels/${channel.id}`, { token: admin })).json();
+    expect(changed.package_id).toBe(created.json().id);
+    // Back to the version the rest of the tests roll out.
+    await form.getByLabel('Package of stable (amd64)').selectOption({ label: `${NEW} (amd64)` });
+    await form.getByRole('button', { name: 'Set' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `now points at ${NEW}` })
+      .waitFor();
+    await page.close();
+  });
+
   it('keeps a viewer to reading: no pause, resume or package buttons', async () => {
     const page = await open('/');
     await page.getByRole('button', { name: 'Sign out' }).click();
