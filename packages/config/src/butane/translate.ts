@@ -139,7 +139,9 @@ function translateValue(type: GoType, value: unknown, from: ConfigPath, to: Conf
       return value === undefined || value === null ? undefined : translateValue(type.elem, value, from, to, ctx);
     case 'slice': {
       if (!Array.isArray(value) || isNilSlice(value)) return [];
-      const result = markNonNil(value.map((item, i) => translateValue(type.elem, item, [...from, i], [...to, i], ctx)));
+      const result = value.map((item, i) => translateValue(type.elem, item, [...from, i], [...to, i], ctx));
+      // Only an empty list can be taken for nil.
+      if (result.length === 0) markNonNil(result);
       ctx.ts.add(from, to);
       return result;
     }

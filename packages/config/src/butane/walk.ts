@@ -1,4 +1,5 @@
 import type { ConfigPath } from '../report.js';
+import { fieldsHoldingStructs } from '../schema/go-value.js';
 import type { GoType } from '../schema/model.js';
 
 /**
@@ -26,7 +27,12 @@ export function walkStructs(
       if (value === null || typeof value !== 'object') return;
       const record = value as Record<string, unknown>;
       visit(type.name, record, path);
-      for (const f of type.fields) walkStructs(f.type, record[f.key], [...path, f.key], visit);
+      for (const f of fieldsHoldingStructs(type)) {
+        const v = record[f.key];
+        // Nothing to visit in a nil pointer or an empty list; only then is the path worth making.
+        if (v === undefined || v === null || (Array.isArray(v) && v.length === 0)) continue;
+        walkStructs(f.type, v, [...path, f.key], visit);
+      }
       return;
     }
     default:

@@ -308,12 +308,14 @@ class Decoder {
       this.terror(n, seqTag, out);
       return false;
     }
-    const items = markNonNil<unknown>([]);
+    const items: unknown[] = [];
     slot.set(items);
     for (const c of n.content) {
       let e: unknown = zeroOf(out.elem);
       if (this.unmarshal(c, out.elem, { get: () => e, set: (v) => (e = v) })) items.push(e);
     }
+    // A sequence is never nil, but only an empty list can be taken for nil.
+    if (items.length === 0) markNonNil(items);
     return true;
   }
 

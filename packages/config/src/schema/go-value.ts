@@ -1,4 +1,4 @@
-import type { GoType, GoValue } from './model.js';
+import type { GoField, GoStruct, GoType, GoValue } from './model.js';
 
 // Go tells a nil slice from an empty one and its encoder shows it (`null` vs `[]` for a field without omitempty).
 // Values keep the plain-array shape of GoValue, so the few empty-but-not-nil slices are remembered here.
@@ -46,4 +46,23 @@ export function zeroOf(type: GoType): unknown {
       return o;
     }
   }
+}
+
+const structFields = new WeakMap<GoStruct, readonly GoField[]>();
+
+/**
+ * The fields of a struct whose values can hold structs (through pointers and slices): all that a walk looking for
+ * structs has to enter, the others being strings, numbers and booleans or lists of them.
+ */
+export function fieldsHoldingStructs(type: GoStruct): readonly GoField[] {
+  let fields = structFields.get(type);
+  if (fields === undefined) {
+    fields = type.fields.filter((f) => holdsStruct(f.type));
+    structFields.set(type, fields);
+  }
+  return fields;
+}
+
+function holdsStruct(type: GoType): boolean {
+  return type.kind === 'struct' || ((type.kind === 'pointer' || type.kind === 'slice') && holdsStruct(type.elem));
 }

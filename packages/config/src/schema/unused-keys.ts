@@ -1,6 +1,7 @@
 import { formatPath, type Report } from '../report.js';
+import { fieldsHoldingStructs } from './go-value.js';
 import type { GoStruct, GoType } from './model.js';
-import type { SourceMap } from './source-map.js';
+import type { SourceMap, SourceNode } from './source-map.js';
 
 /**
  * Ignition's `ValidateUnusedKeys` as Butane and Ignition run it over a decoded config: every struct whose source is
@@ -10,26 +11,33 @@ import type { SourceMap } from './source-map.js';
  */
 export function unusedKeyReports(type: GoType, value: unknown, positions: SourceMap): Report[] {
   const reports: Report[] = [];
-  const walk = (t: GoType, v: unknown, path: (string | number)[]): void => {
+  // The source node at each path is followed down with the walk rather than looked up from the root each time.
+  const walk = (t: GoType, v: unknown, path: (string | number)[], node: SourceNode | undefined): void => {
     switch (t.kind) {
       case 'pointer':
-        if (v !== undefined && v !== null) walk(t.elem, v, path);
+        if (v !== undefined && v !== null) walk(t.elem, v, path, node);
         return;
       case 'slice':
         if (Array.isArray(v)) {
-          for (let i = 0; i < v.length; i++) walk(t.elem, v[i], [...path, i]);
+          for (let i = 0; i < v.length; i++) walk(t.elem, v[i], [...path, i], childNode(node, i));
         }
         return;
-      case 'struct':
-        checkStruct(t, path);
-        for (const f of t.fields) walk(f.type, (v as Record<string, unknown>)[f.key], [...path, f.key]);
+      case 'struct': {
+        checkStruct(t, path, node);
+        const record = v as Record<string, unknown>;
+        // Fields of strings, numbers or lists of them hold no struct to check.
+        for (const f of fieldsHoldingStructs(t)) {
+          const fv = record[f.key];
+          if (fv === undefined || fv === null || (Array.isArray(fv) && fv.length === 0)) continue;
+          walk(f.type, fv, [...path, f.key], childNode(node, f.key));
+        }
         return;
+      }
       default:
         return;
     }
   };
-  const checkStruct = (t: GoStruct, path: (string | number)[]): void => {
-    const node = positions.node(path);
+  const checkStruct = (t: GoStruct, path: (string | number)[], node: SourceNode | undefined): void => {
     if (node === undefined) return;
     if (node.kind !== 'map') {
       const at = positions.position(path);
@@ -54,8 +62,16 @@ export function unusedKeyReports(type: GoType, value: unknown, positions: Source
       });
     }
   };
-  walk(type, value, []);
+  walk(type, value, [], positions.node([]));
   return reports;
+}
+
+/** The node at one more step of a path, as `SourceMap.node` finds it. */
+function childNode(node: SourceNode | undefined, part: string | number): SourceNode | undefined {
+  if (node === undefined) return undefined;
+  if (node.kind === 'map') return typeof part === 'string' ? node.keys.get(part)?.node : undefined;
+  if (node.kind === 'slice') return typeof part === 'number' ? node.items[part] : undefined;
+  return undefined;
 }
 
 const keyCache = new WeakMap<GoStruct, Set<string>>();
