@@ -62,6 +62,7 @@ let server: ServerProcess;
 let admin: string;
 let viewer: string;
 let groupId: string;
+let haltReason: string;
 let browser: BrowserContext;
 const pageErrors: string[] = [];
 
@@ -98,7 +99,12 @@ beforeAll(async () => {
   // Two updates per hour: two of the three old machines are granted 1688.5.3, the third is put on hold.
   ({ groupId } = await publishToStable(server, admin, {
     version: NEW,
-    policy: { policy_max_updates_per_period: 2, policy_period_interval: '1 hours', policy_safe_mode: false },
+    policy: {
+      policy_max_updates_per_period: 2,
+      policy_period_interval: '1 hours',
+      policy_safe_mode: false,
+      failure_halt_threshold: 0.5,
+    },
   }));
   for (const machine of machines) {
     await post(server, 'update-check.xml', machine);
@@ -111,9 +117,13 @@ beforeAll(async () => {
       expect(named.status).toBe(200);
     }
   }
-  // web-1 downloads the update; web-2 fails (update_engine's error event).
+  // web-1 downloads the update; web-2 fails (update_engine's error event): 1 of 2 granted failed, the group halts.
   await post(server, 'download-started.xml', machines[0]!);
   await post(server, 'error-event.xml', machines[1]!);
+  const halted = (await call(server, `/api/apps/${FLATCAR_APP}/groups/${groupId}`, { token: admin })).json();
+  expect(halted.policy_updates_enabled).toBe(false);
+  haltReason = halted.paused_reason;
+  expect(haltReason).toMatch(/^Failure halt: 1 of 2 updates to 1688\.5\.3 failed/);
 
   browser = await chromium.launchPersistentContext(join(dir, 'chromium-profile'), {
     executablePath: CHROMIUM,
@@ -190,7 +200,8 @@ describe('dashboard: in Chromium', () => {
     expect(counts).toMatch(/2\s+granted/);
     expect(counts).toMatch(/1\s+in progress/);
     expect(counts).toMatch(/1\s+failed/);
-    expect(await row.getByRole('button', { name: 'Pause group Stable (AMD64)' }).isVisible()).toBe(true);
+    expect(await row.locator('.state').textContent()).toBe(`Paused: ${haltReason}`);
+    expect(await row.getByRole('button', { name: 'Resume group Stable (AMD64)' }).isVisible()).toBe(true);
     if (process.env.DASHBOARD_SCREENSHOTS) {
       await page.screenshot({ path: join(process.env.DASHBOARD_SCREENSHOTS, 'dashboard-fleet.png'), fullPage: true });
     }
@@ -214,9 +225,14 @@ describe('dashboard: in Chromium', () => {
     ]);
 
     // Pause: the server's group has its updates disabled; Resume turns them on again.
-    // By keyboard: the buttons are real buttons.
-    await page.getByRole('button', { name: 'Pause group Stable (AMD64)' }).focus();
+    // The failure halt says why; Resume (by keyboard: the buttons are real buttons) lifts it.
+    expect(await page.locator('.group-head .state').textContent()).toContain(haltReason);
+    await page.getByRole('button', { name: 'Resume group Stable (AMD64)' }).focus();
     await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Pause group Stable (AMD64)' }).waitFor();
+    expect(await page.locator('.group-head .state').textContent()).toBe('Updates enabled');
+
+    await page.getByRole('button', { name: 'Pause group Stable (AMD64)' }).click();
     await page.getByRole('button', { name: 'Resume group Stable (AMD64)' }).waitFor();
     expect(await page.locator('.group-head .state').textContent()).toContain('Paused');
     let group = (await call(server, `/api/apps/${FLATCAR_APP}/groups/${groupId}`, { token: admin })).json();
@@ -330,7 +346,7 @@ describe('dashboard: in Chromium', () => {
     const page = await open('/#/activity');
     await page.getByRole('heading', { name: 'Activity', level: 1 }).waitFor();
     const feed = await page.locator('ol.feed').textContent();
-    // A pause by an operator (updates disabled through PUT) is not written to the feed by the server; a resume is.
+    expect(feed).toContain('Group Stable (AMD64) paused');
     expect(feed).toContain('resumed');
     expect(feed).toContain(`failed to update to ${NEW}`);
     await page.close();

@@ -11,6 +11,9 @@ import type { View, ViewContext } from './views/view-context.js';
 /** Where the API token is kept in the browser between visits. */
 export const TOKEN_KEY = 'ballast.dashboard.token';
 
+/** How often the fleet view reloads itself. */
+export const REFRESH_MS = 30_000;
+
 /** What {@link startDashboard} needs from the page; tests pass their own. */
 export interface DashboardOptions {
   readonly fetch?: Fetch;
@@ -119,8 +122,9 @@ export function startDashboard(root: HTMLElement, options: DashboardOptions = {}
     }
   };
 
-  const show = async () => {
+  const show = async (how: { focus?: boolean; rebuild?: boolean } = {}) => {
     if (!context) return;
+    if (how.rebuild) current = undefined;
     const route = parseRoute(window.location.hash);
     const mine = ++sequence;
     for (const link of Array.from(nav.querySelectorAll('a'))) {
@@ -136,7 +140,7 @@ export function startDashboard(root: HTMLElement, options: DashboardOptions = {}
       current = view;
       main.replaceChildren(view.element);
       document.title = `${view.title} · Ballast`;
-      view.element.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
+      if (how.focus !== false) view.element.querySelector<HTMLElement>('h1')?.focus({ preventScroll: true });
     } catch (error) {
       if (mine !== sequence) return;
       handle(error);
@@ -187,6 +191,7 @@ export function startDashboard(root: HTMLElement, options: DashboardOptions = {}
         { class: 'role' },
         session.auth === 'none' ? 'No sign-in (admin)' : session.role === 'admin' ? 'Admin' : 'Viewer (read only)',
       ),
+      h('button', { type: 'button', class: 'link', onclick: () => show({ rebuild: true }) }, 'Refresh'),
       session.auth === 'token'
         ? h('button', { type: 'button', class: 'link', onclick: () => signOut('Signed out.') }, 'Sign out')
         : null,
@@ -260,6 +265,14 @@ export function startDashboard(root: HTMLElement, options: DashboardOptions = {}
   window.addEventListener('hashchange', () => {
     show();
   });
+  // The fleet view follows rollouts by itself, unless the operator is in the middle of using it.
+  window.setInterval(() => {
+    if (!context || document.visibilityState !== 'visible') return;
+    if (parseRoute(window.location.hash).view !== 'overview') return;
+    const active = document.activeElement;
+    if (active && main.contains(active) && active.tagName !== 'H1') return;
+    show({ focus: false, rebuild: true });
+  }, REFRESH_MS);
 
   const token = storage.getItem(TOKEN_KEY) ?? undefined;
   const client = new ApiClient({ token, ...(options.fetch && { fetch: options.fetch }) });
