@@ -38,6 +38,51 @@ export const FIND_INSTANCE_SQL =
   'from instance as i inner join instance_application as ia on ia.instance_id = i.id ' +
   'where i.id = ? and ia.application_id = ?';
 
+/** A hand-written statement's text for each dialect. */
+export interface DialectSql {
+  readonly sqlite: string;
+  readonly postgres: string;
+}
+
+/** `?` placeholders kept for SQLite and numbered for PostgreSQL. */
+export function dialectSql(text: string): DialectSql {
+  return { sqlite: text, postgres: numbered(text) };
+}
+
+// The numbers Nebraska's grant limits read, counted from the few rows they are about (granted recently, or still
+// updating) through indexes on (group, granted time) and (group, in progress, granted time), rather than from
+// every instance of the group: a grant attempt stays cheap in a fleet of any size. See {@link grantLimitsParameters}.
+export const GRANT_LIMITS_SQL = dialectSql(
+  'select ' +
+    '(select count(*) from instance_application where group_id = ? and last_update_granted_ts > ? ' +
+    'and last_check_for_updates > ?) as in_period, ' +
+    '(select count(*) from instance_application where group_id = ? and update_in_progress = ? ' +
+    'and last_update_granted_ts >= ? and last_check_for_updates > ?) as in_progress, ' +
+    '(select count(*) from instance_application where group_id = ? and update_in_progress = ? ' +
+    'and last_update_granted_ts < ? and last_check_for_updates > ?) as timed_out',
+);
+
+/** The parameters of {@link GRANT_LIMITS_SQL}. */
+export function grantLimitsParameters(query: {
+  readonly groupId: string;
+  readonly validSince: Date;
+  readonly periodStart: Date;
+  readonly timeoutStart: Date;
+}): unknown[] {
+  const { groupId, validSince, periodStart, timeoutStart } = query;
+  return [
+    ...[groupId, periodStart, validSince],
+    ...[groupId, true, timeoutStart, validSince],
+    ...[groupId, true, timeoutStart, validSince],
+  ];
+}
+
+/** Instances that finished an update to a version, for safe mode: group, version, false, valid since. */
+export const ATTEMPTED_SQL = dialectSql(
+  'select count(*) as n from instance_application where group_id = ? and last_update_version = ? ' +
+    'and update_in_progress = ? and last_check_for_updates > ?',
+);
+
 /** `?` placeholders as PostgreSQL's `$1`, `$2`... (the hot path's SQL has no `?` inside literals). */
 export function numbered(text: string): string {
   let n = 0;

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { type Expression, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
+import { CompiledQuery, type Expression, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import { ConflictError, invalidField, NotFoundError } from '../errors.js';
 import type { Clock } from './clock.js';
 import { statusForEvent } from './event-status.js';
-import { checkGrantLimits } from './grant-limits.js';
+import { checkGrantLimits, countsGrants, type GrantLimitStats } from './grant-limits.js';
 import { withCanonicalHashes } from './hash-encoding.js';
-import type { HotPath } from './hot-path.js';
+import { ATTEMPTED_SQL, GRANT_LIMITS_SQL, grantLimitsParameters, type HotPath } from './hot-path.js';
 import { parseInterval } from './interval.js';
 import type { StoreDialect } from './migrations.js';
 import {
@@ -1320,8 +1320,18 @@ export class KyselyStore implements Store {
         return { granted: true, instance };
       }
       const now = this.now();
-      const stats = await this.computeStats(trx, group, now);
-      const decision = await decide({ group, instance, stats, now, version: request.version });
+      // Nebraska's own limits need only the numbers about recent grants, read without a scan of the group; a
+      // caller's decision gets every number.
+      const decision =
+        decide === checkGrantLimits
+          ? checkGrantLimits({ group, stats: await this.grantLimitStats(trx, group, now) })
+          : await decide({
+              group,
+              instance,
+              stats: await this.computeStats(trx, group, now),
+              now,
+              version: request.version,
+            });
       if (decision.grant) {
         await this.applyStatus(trx, instance, InstanceStatus.UpdateGranted, now, request.version);
         return { granted: true, instance: await this.requireInstance(trx, request.instanceId, request.appId) };
@@ -1381,6 +1391,50 @@ export class KyselyStore implements Store {
   async getGroupUpdateStats(groupId: string): Promise<GroupUpdateStats> {
     const group = await this.readGroup(this.db, groupId);
     return this.computeStats(this.db, group, this.now());
+  }
+
+  /** What {@link checkGrantLimits} reads, as {@link computeStats} counts it, from indexed rows only. */
+  private async grantLimitStats(ex: Db, group: Group, now: Date): Promise<GrantLimitStats> {
+    const none = {
+      updatesToCurrentVersionAttempted: 0,
+      updatesGrantedInLastPeriod: 0,
+      updatesInProgress: 0,
+      updatesTimedOut: 0,
+    };
+    if (!countsGrants(group)) return none;
+    const postgres = this.dialect === 'postgres';
+    const validSince = new Date(now.getTime() - VALIDITY_MS);
+    const parameters = grantLimitsParameters({
+      groupId: group.id,
+      validSince,
+      periodStart: new Date(now.getTime() - intervalMs(group.policyPeriodInterval)),
+      timeoutStart: new Date(now.getTime() - intervalMs(group.policyUpdateTimeout)),
+    });
+    const sqlText = postgres ? GRANT_LIMITS_SQL.postgres : GRANT_LIMITS_SQL.sqlite;
+    const { rows } = await ex.executeQuery<{ in_period: unknown; in_progress: unknown; timed_out: unknown }>(
+      CompiledQuery.raw(sqlText, parameters),
+    );
+    const row = rows[0];
+    let attempted = 0;
+    // Only safe mode asks whether anyone finished an update to the current version yet.
+    if (group.policySafeMode) {
+      const version = group.channel?.package?.version ?? '';
+      const counted = await ex.executeQuery<{ n: unknown }>(
+        CompiledQuery.raw(postgres ? ATTEMPTED_SQL.postgres : ATTEMPTED_SQL.sqlite, [
+          group.id,
+          version,
+          false,
+          validSince,
+        ]),
+      );
+      attempted = count(counted.rows[0]?.n);
+    }
+    return {
+      updatesToCurrentVersionAttempted: attempted,
+      updatesGrantedInLastPeriod: count(row?.in_period),
+      updatesInProgress: count(row?.in_progress),
+      updatesTimedOut: count(row?.timed_out),
+    };
   }
 
   /** Nebraska's `getGroupUpdatesStats`, with the time arithmetic done on the Clock's time. */

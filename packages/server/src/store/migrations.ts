@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationProvider, sql } from 'kysely
 import type { Clock } from './clock.js';
 import { Arch, FLATCAR_APP_ID } from './model.js';
 import { provisioningMigration } from './provisioning-migration.js';
+import { rolloutIndexesMigration } from './rollout-indexes-migration.js';
 
 /** The SQL dialects the store runs on. */
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -404,6 +405,7 @@ export function storeMigrations(dialect: StoreDialect, clock: Clock): MigrationP
       '0001_schema': schemaMigration(dialect),
       '0002_flatcar_seed': seedMigration(clock),
       '0003_machine_provisioning': provisioningMigration(dialect),
+      '0004_rollout_indexes': rolloutIndexesMigration(),
     }),
   };
 }

@@ -2,10 +2,14 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
+import { checkGrantLimits } from './grant-limits.js';
 import { openSqliteStore } from './sqlite.js';
 import { storeContract } from './store.contract.js';
+import type { GrantDecision } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ballast-store-'));
 let files = 0;
@@ -66,6 +70,85 @@ describe('sqlite check-ins beside a transaction', () => {
       expect(written).toMatchObject({ ip: '::2', application: { status: 2, lastUpdateVersion: '2.0.0' } });
       expect(written).toEqual(await store.getInstance('node', app.id));
     } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('sqlite grant limits', () => {
+  it("decides from the indexed counts exactly as from the whole group's numbers, for any mix of instances", async () => {
+    const clock = new ManualClock('2024-03-01T12:00:00Z');
+    const path = join(dir, 'grant-limits.db');
+    const store = await openSqliteStore(path, { clock });
+    const raw = new Database(path);
+    raw.pragma('foreign_keys = ON');
+    try {
+      const app = await store.createApplication({ name: 'Limited OS' });
+      const pkg = await store.createPackage(app.id, { version: '2.0.0', url: '' });
+      const channel = await store.createChannel(app.id, { name: 'stable', packageId: pkg.id });
+      const group = await store.createGroup(app.id, { name: 'All', channelId: channel.id });
+      const minutes = (n: number) => clock.now().getTime() - n * 60_000;
+      const instance = fc.record({
+        seenMinutesAgo: fc.constantFrom(1, 50, 2000),
+        grantedMinutesAgo: fc.option(fc.constantFrom(1, 8, 20, 45, 90, 3000)),
+        inProgress: fc.boolean(),
+        lastVersion: fc.constantFrom(null, '1.0.0', '2.0.0'),
+        version: fc.constantFrom('1.0.0', '2.0.0'),
+      });
+      const policy = fc.record({
+        policyMaxUpdatesPerPeriod: fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(999999)),
+        policySafeMode: fc.boolean(),
+        policyPeriodInterval: fc.constantFrom('10 minutes', '1 hour'),
+        policyUpdateTimeout: fc.constantFrom('5 minutes', '30 minutes'),
+      });
+      const insertInstance = raw.prepare("insert into instance values (?, '10.0.0.1', '', '', '', '', ?, ?)");
+      const insertApplication = raw.prepare('insert into instance_application values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
+      await fc.assert(
+        fc.asyncProperty(policy, fc.array(instance, { maxLength: 12 }), async (limits, others) => {
+          raw.exec('delete from instance');
+          await store.updateGroup(group.id, { ...limits, policyUpdatesEnabled: true });
+          const rows = [
+            {
+              id: 'probe',
+              seenMinutesAgo: 1,
+              grantedMinutesAgo: null,
+              inProgress: false,
+              lastVersion: null,
+              version: '1.0.0',
+            },
+            ...others.map((other, index) => ({ id: `other-${index}`, ...other })),
+          ];
+          for (const row of rows) {
+            insertInstance.run(row.id, minutes(5000), minutes(row.seenMinutesAgo));
+            insertApplication.run(
+              row.id,
+              app.id,
+              group.id,
+              row.version,
+              null,
+              minutes(5000),
+              minutes(row.seenMinutesAgo),
+              row.grantedMinutesAgo === null ? null : minutes(row.grantedMinutesAgo),
+              row.lastVersion,
+              row.inProgress ? 1 : 0,
+            );
+          }
+          const request = { instanceId: 'probe', appId: app.id, groupId: group.id, version: '2.0.0' };
+          // A caller's decider is given every number of the group; Nebraska's own gets the indexed counts.
+          let whole: GrantDecision | undefined;
+          await store.grantUpdate(request, (context) => {
+            whole = checkGrantLimits(context);
+            return { grant: false, reason: 'PROBE' };
+          });
+          const outcome = await store.grantUpdate(request);
+          expect(outcome.granted ? 'granted' : outcome.reason).toBe(
+            whole?.grant ? 'granted' : whole?.grant === false ? whole.reason : 'none',
+          );
+        }),
+        { numRuns: 150 },
+      );
+    } finally {
+      raw.close();
       await store.close();
     }
   });
