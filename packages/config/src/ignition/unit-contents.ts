@@ -49,6 +49,12 @@ class BufferedReader {
       this.lastRuneSize = -1;
       return undefined;
     }
+    const b0 = this.src[this.r] as number;
+    if (b0 < 0x80) {
+      this.r++;
+      this.lastRuneSize = 1;
+      return b0;
+    }
     const { rune, size } = decodeRune(this.src.subarray(0, this.w), this.r);
     this.r += size;
     this.lastRuneSize = size;
@@ -74,9 +80,9 @@ class BufferedReader {
     const start = this.r;
     let scanned = this.r;
     for (;;) {
-      const at = this.src.subarray(scanned, this.w).indexOf(delim);
-      if (at >= 0) {
-        this.r = scanned + at + 1;
+      const at = this.src.indexOf(delim, scanned);
+      if (at >= 0 && at < this.w) {
+        this.r = at + 1;
         return { bytes: this.src.subarray(start, this.r), eof: false };
       }
       if (this.eof) {

@@ -568,9 +568,12 @@ export class Scanner {
       this.fetchStreamStart();
       return;
     }
-    const scanMark = this.here();
+    const { index, line, column } = this.mark;
     this.scanToNextToken();
-    this.unrollIndent(this.mark.column, scanMark);
+    // The scan mark is only needed for BLOCK-END tokens, which most tokens do not bring.
+    if (this.flowLevel === 0 && this.indent > this.mark.column) {
+      this.unrollIndent(this.mark.column, { index, line, column });
+    }
     this.need(4);
     const c = this.c();
     if (c === NUL) {
@@ -858,7 +861,7 @@ export class Scanner {
   // --- whitespace and comments ---
 
   private scanToNextToken(): void {
-    const scanMark = this.here();
+    const { index, line, column } = this.mark;
     for (;;) {
       this.need(1);
       // yaml.v3 means to let a BOM start any line, but checks the start of its buffer: when that holds a BOM,
@@ -888,7 +891,7 @@ export class Scanner {
           if (comment.startMark.line === this.mark.line - 1) comment.tokenMark = this.here();
         }
       }
-      if (this.c() === ch('#')) this.scanComments(scanMark);
+      if (this.c() === ch('#')) this.scanComments({ index, line, column });
       if (isBreak(this.c())) {
         this.need(2);
         this.skipLine();
