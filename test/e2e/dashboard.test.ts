@@ -291,6 +291,14 @@ describe('dashboard: in Chromium', () => {
     const history = await page.locator('table.history tbody tr').first().textContent();
     expect(history).toContain('Error');
     expect(history).toContain('268437959');
+
+    await page.getByLabel('Alias').fill('web-two');
+    await page.getByRole('button', { name: 'Save alias' }).click();
+    await page.getByRole('heading', { name: 'web-two', level: 1 }).waitFor();
+    const renamed = await call(server, `/api/apps/${FLATCAR_APP}/groups/${groupId}/instances/${machines[1]!.id}`, {
+      token: admin,
+    });
+    expect(renamed.json().alias).toBe('web-two');
     await page.close();
   });
 

@@ -215,6 +215,14 @@ export class ApiClient {
     return this.request('GET', `${group(appId, groupId)}/instances/${encodeURIComponent(instanceId)}`);
   }
 
+  /** Names an instance (Nebraska's alias); the answer is the instance as the application sees it. */
+  setAlias(appId: string, instanceId: string, alias: string): Promise<InstanceJson> {
+    return this.request('PUT', `/api/instances/${encodeURIComponent(instanceId)}`, {
+      query: { app_id: appId },
+      json: { alias },
+    });
+  }
+
   /** An instance's status changes, newest first. */
   statusHistory(appId: string, groupId: string, instanceId: string): Promise<StatusHistoryJson[]> {
     return this.request('GET', `${group(appId, groupId)}/instances/${encodeURIComponent(instanceId)}/status_history`, {

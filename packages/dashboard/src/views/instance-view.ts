@@ -1,9 +1,32 @@
 import { h } from '../dom.js';
 import { ago, statusName, utcTime } from '../labels.js';
 import { DEFAULT_FILTERS, type Route, routeHash } from '../routes.js';
-import type { View, ViewContext } from './view-context.js';
+import { canWrite, type View, type ViewContext } from './view-context.js';
 
 type InstanceRoute = Extract<Route, { view: 'instance' }>;
+
+function aliasForm(context: ViewContext, options: { route: InstanceRoute; alias: string }): HTMLElement {
+  const { route } = options;
+  const input = h('input', { id: 'alias', name: 'alias', type: 'text', value: options.alias, maxlength: 256 });
+  const form = h(
+    'form',
+    { class: 'inline' },
+    h('label', { for: 'alias' }, 'Alias'),
+    input,
+    h('button', { type: 'submit' }, 'Save alias'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const alias = input.value.trim();
+    const ok = await context.act('Set the alias', () => context.client.setAlias(route.appId, route.instanceId, alias));
+    if (ok) {
+      context.notify(alias ? `Instance ${route.instanceId} is now called ${alias}` : 'Alias removed');
+      const heading = document.querySelector('main h1');
+      if (heading) heading.textContent = alias || route.instanceId;
+    }
+  });
+  return form;
+}
 
 /** One instance: what it runs, when it last checked, and its status history. */
 export async function instanceView(context: ViewContext, route: InstanceRoute): Promise<View> {
@@ -55,6 +78,7 @@ export async function instanceView(context: ViewContext, route: InstanceRoute): 
       fact('First installed version', instance.aleph_version),
       fact('Registered', utcTime(instance.created_ts)),
     ),
+    canWrite(context) ? aliasForm(context, { route, alias: instance.alias ?? '' }) : null,
     h('h2', { id: 'history-title' }, 'Status history'),
     history.length === 0
       ? h('p', { class: 'muted' }, 'No status changes recorded')
