@@ -75,6 +75,39 @@ describe('sqlite check-ins beside a transaction', () => {
   });
 });
 
+describe('sqlite check-ins committed together', () => {
+  it('writes the check-ins of one turn in one transaction, each answered with its own row as read back', async () => {
+    const clock = new ManualClock('2024-03-01T12:00:00Z');
+    const path = join(dir, 'group-commit.db');
+    const store = await openSqliteStore(path, { clock });
+    const raw = new Database(path);
+    try {
+      const app = await store.createApplication({ name: 'Busy OS' });
+      const group = await store.createGroup(app.id, { name: 'All' });
+      const ids = Array.from({ length: 40 }, (_, i) => `node-${i}`);
+      const base = { appId: app.id, groupId: group.id, version: '1.0.0' };
+      for (const [i, instanceId] of ids.entries()) {
+        await store.registerInstance({ ...base, instanceId, ip: `10.0.0.${i}` });
+      }
+      clock.advance(10 * 60_000);
+      const before = raw.prepare('select count(*) as n from instance_application where last_check_for_updates = ?');
+      const written = await Promise.all(
+        ids.map((instanceId, i) =>
+          store.registerInstance({ ...base, instanceId, ip: `10.0.1.${i}`, version: '1.0.1' }),
+        ),
+      );
+      expect(before.get(clock.now().getTime())).toEqual({ n: 40 });
+      for (const [i, instance] of written.entries()) {
+        expect(instance).toEqual(await store.getInstance(ids[i]!, app.id));
+        expect(instance).toMatchObject({ ip: `10.0.1.${i}`, application: { version: '1.0.1' } });
+      }
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite grant limits', () => {
   it("decides from the indexed counts exactly as from the whole group's numbers, for any mix of instances", async () => {
     const clock = new ManualClock('2024-03-01T12:00:00Z');

@@ -68,14 +68,26 @@ const UPDATE_INSTANCE_APPLICATION_SQL =
 const UPDATE_INSTANCE_SQL =
   'update instance set last_seen_ts = ?, ip = ?, alias = ?, oem = ?, oem_version = ?, aleph_version = ? where id = ?';
 
+/** A check-in waiting for the next commit. */
+interface QueuedCheckIn {
+  readonly write: CheckInWrite;
+  readonly resolve: (written: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * The hot path on better-sqlite3 itself, synchronously, when no transaction of the store is open: every query of
  * Kysely's runs to its end within one call too, so nothing can interleave. While a transaction is open (between
  * its awaits), the queries queue behind it through Kysely instead, as any other query of the store would.
+ *
+ * Check-in writes are committed in groups: those that arrive within one turn of the event loop share one
+ * transaction, written before any of them is answered. A commit costs far more than the two rows it writes, and
+ * a fleet at its check interval writes on every check.
  */
 class SqliteHotPath implements HotPath {
   private readonly find: Database.Statement<unknown[], InstanceRow>;
-  private readonly checkIn: (write: CheckInWrite) => boolean;
+  private readonly commit: (writes: readonly CheckInWrite[]) => boolean[];
+  private queued: QueuedCheckIn[] = [];
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -84,13 +96,15 @@ class SqliteHotPath implements HotPath {
     this.find = sqlite.prepare(FIND_INSTANCE_SQL);
     const updateApplication = sqlite.prepare(UPDATE_INSTANCE_APPLICATION_SQL);
     const updateInstance = sqlite.prepare(UPDATE_INSTANCE_SQL);
-    const transaction = sqlite.transaction((write: CheckInWrite): boolean => {
-      const [application, instance] = checkInParameters(write);
-      if (updateApplication.run(application).changes === 0) return false;
-      return updateInstance.run(instance).changes === 1;
-    });
+    const transaction = sqlite.transaction((writes: readonly CheckInWrite[]): boolean[] =>
+      writes.map((write) => {
+        const [application, instance] = checkInParameters(write);
+        if (updateApplication.run(application).changes === 0) return false;
+        return updateInstance.run(instance).changes === 1;
+      }),
+    );
     // Immediate, as the store's other transactions: the write lock up front, also across processes.
-    this.checkIn = (write) => transaction.immediate(write);
+    this.commit = (writes) => transaction.immediate(writes);
   }
 
   findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined> {
@@ -100,8 +114,31 @@ class SqliteHotPath implements HotPath {
       .then((result) => result.rows[0] as InstanceRow | undefined);
   }
 
-  async writeCheckIn(write: CheckInWrite): Promise<boolean> {
-    if (!this.sqlite.inTransaction) return this.checkIn(write);
+  writeCheckIn(write: CheckInWrite): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.queued.length === 0) setImmediate(() => this.flush());
+      this.queued.push({ write, resolve, reject });
+    });
+  }
+
+  private flush(): void {
+    const batch = this.queued;
+    this.queued = [];
+    if (this.sqlite.inTransaction) {
+      for (const queued of batch) this.writeThroughKysely(queued.write).then(queued.resolve, queued.reject);
+      return;
+    }
+    let written: boolean[];
+    try {
+      written = this.commit(batch.map((queued) => queued.write));
+    } catch (error) {
+      for (const queued of batch) queued.reject(error);
+      return;
+    }
+    batch.forEach((queued, index) => queued.resolve(written[index]!));
+  }
+
+  private writeThroughKysely(write: CheckInWrite): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
       const [application, instance] = checkInParameters(write);
       const updated = await trx.executeQuery(CompiledQuery.raw(UPDATE_INSTANCE_APPLICATION_SQL, application));
