@@ -128,7 +128,10 @@ function lengthCounts(freqs: Int32Array, options: { n: number; maxBits: number }
       nextCharFreq[level] = freqs[leaves] as number;
     } else {
       lastFreq[level] = nextPairFreq[level] as number;
-      leafCounts.copyWithin(level * LEVELS, (level - 1) * LEVELS, (level - 1) * LEVELS + level);
+      // Go's copy(leafCounts[level][:level], leafCounts[level-1][:level]), a few entries: a loop beats a call.
+      for (let j = 0, to = level * LEVELS, from = to - LEVELS; j < level; j++) {
+        leafCounts[to + j] = leafCounts[from + j] as number;
+      }
       needed[level - 1] = 2;
     }
     needed[level] = (needed[level] as number) - 1;
