@@ -16,12 +16,14 @@ export class HuffmanCode {
   private readonly sortedSymbols: Uint16Array;
   private readonly sortedFreqs: Int32Array;
   private readonly order: number[] = [];
+  private readonly sortKeys: Float64Array;
 
   constructor(size: number) {
     this.lengths = new Uint8Array(size);
     this.codes = new Uint16Array(size);
     this.sortedSymbols = new Uint16Array(size + 1);
     this.sortedFreqs = new Int32Array(size + 1);
+    this.sortKeys = new Float64Array(size);
   }
 
   /** Makes this the optimal code for `freqs` with no code longer than `maxBits` (at most 15). */
@@ -43,11 +45,19 @@ export class HuffmanCode {
       }
       return;
     }
-    order.sort((a, b) => (freqs[a] as number) - (freqs[b] as number) || a - b);
+    // Ranked by (frequency, symbol): a native numeric sort of frequency * 512 + symbol does it without a comparator
+    // (alphabets are smaller than 512, and a double holds the product exactly).
+    const keys = this.sortKeys.subarray(0, n);
     for (let i = 0; i < n; i++) {
       const sym = order[i] as number;
+      keys[i] = (freqs[sym] as number) * 512 + sym;
+    }
+    keys.sort();
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as number;
+      const sym = key % 512;
       this.sortedSymbols[i] = sym;
-      this.sortedFreqs[i] = freqs[sym] as number;
+      this.sortedFreqs[i] = (key - sym) / 512;
     }
     this.sortedFreqs[n] = MAX_INT32;
 
