@@ -660,6 +660,30 @@ export function storeContract(name: string, target: StoreTarget): void {
         expect(again.createdAt).toEqual(clock.now());
       });
 
+      it('writes many check-ins at once, each given back as read, and none of an instance it does not know', async () => {
+        const { store } = await open();
+        const { app, group } = await rollout(store);
+        const base = { appId: app.id, groupId: group.id, version: '1.0.1' };
+        const ids = Array.from({ length: 30 }, (_, i) => `batch-${i}`);
+        await store.registerInstance({ ...base, instanceId: ids[0]!, ip: '10.9.9.9' });
+        clock.advance(10 * MINUTE);
+        for (const instanceId of ids.slice(1)) await store.registerInstance({ ...base, instanceId, ip: '10.9.9.9' });
+        clock.advance(10 * MINUTE);
+        const known = await Promise.all(ids.map((instanceId) => store.getInstance(instanceId, app.id)));
+        // One check-in names an instance pruned since it was read: it is registered anew, not lost.
+        expect(await store.pruneInstances(15 * MINUTE)).toBe(1);
+        const written = await Promise.all(
+          ids.map((instanceId, i) =>
+            store.registerInstance({ ...base, instanceId, ip: `10.1.0.${i}`, current: known[i]! }),
+          ),
+        );
+        for (const [i, instance] of written.entries()) {
+          expect(instance).toEqual(await store.getInstance(ids[i]!, app.id));
+          expect(instance).toMatchObject({ ip: `10.1.0.${i}`, application: { version: '1.0.1' } });
+          expect(instance.application.lastCheckForUpdates).toEqual(clock.now());
+        }
+      });
+
       it('refuses a group of another application, a missing group and a bad version', async () => {
         const { store } = await open();
         const { app, group } = await rollout(store);
