@@ -77,4 +77,18 @@ describe('AppLookup', () => {
     apps.invalidate();
     expect((await apps.resolveGroup(stable))?.policyUpdatesEnabled).toBe(true);
   });
+
+  it('forgets one kept group on invalidateGroup, and keeps the others', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    const store = await open();
+    const apps = createAppLookup(store, { ttlMs: 5000, groupTtlMs: 5000 });
+    const beta = { ...stable, track: 'beta' };
+    const kept = await apps.resolveGroup(beta);
+    expect((await apps.resolveGroup(stable))?.rolloutInProgress).toBe(false);
+    await store.setGroupRolloutInProgress(STABLE.groupId, true);
+    await store.setGroupRolloutInProgress(kept!.id, true);
+    apps.invalidateGroup(STABLE.groupId);
+    expect((await apps.resolveGroup(stable))?.rolloutInProgress).toBe(true);
+    expect((await apps.resolveGroup(beta))?.rolloutInProgress).toBe(false);
+  });
 });

@@ -85,6 +85,11 @@ export class AppLookup {
     return group;
   }
 
+  /** Forgets a group it keeps, e.g. after the Omaha endpoint itself paused it or marked its rollout. */
+  invalidateGroup(groupId: string): void {
+    for (const [key, known] of this.groups) if (known.group.id === groupId) this.groups.delete(key);
+  }
+
   /** Forgets what it knows, e.g. after the REST API changed an application or a group. */
   invalidate(): void {
     this.ids = undefined;

@@ -8,7 +8,7 @@ import {
   updateEngineRequest,
 } from '@ballast/omaha';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ActivityClass,
   Arch,
@@ -363,6 +363,32 @@ describe('finding the group', () => {
       remoteAddress: '10.0.0.1',
     });
     expect(summarize(answer)).toMatchObject({ appStatus: 'ok', ping: true });
+  });
+});
+
+describe('groups kept by a shared lookup', () => {
+  it('drops a kept group the endpoint itself changed: rollout marked once, a halt seen at once', async () => {
+    const { store, fleet } = await setup();
+    const apps = createAppLookup(store, { ttlMs: 60_000, groupTtlMs: 60_000 });
+    const shared = new Fleet(store, fleet.clock, { apps });
+    await shared.rollOut(await shared.package('2.0.0'), { failureHaltThreshold: 0.5 });
+    const marked = vi.spyOn(store, 'setGroupRolloutInProgress');
+    const [a, b, c] = shared.nodes(3);
+    expect((await a!.check()).version).toBe('2.0.0');
+    expect((await b!.check()).version).toBe('2.0.0');
+    // The second grant found the group as the first left it, rollout in progress, without waiting for the TTL.
+    expect(marked).toHaveBeenCalledTimes(1);
+    expect(
+      (await apps.resolveGroup({ appId: FLATCAR_APP_ID, track: 'stable', arch: Arch.AMD64 }))?.rolloutInProgress,
+    ).toBe(true);
+    // Both updates fail: the failure halt pauses the group, and the next check is refused by the kept group.
+    await a!.fail(ActionExitCode.PostinstallRunnerError);
+    await b!.fail(ActionExitCode.PostinstallRunnerError);
+    expect((await store.getGroup(STABLE.groupId)).policyUpdatesEnabled).toBe(false);
+    expect(
+      (await apps.resolveGroup({ appId: FLATCAR_APP_ID, track: 'stable', arch: Arch.AMD64 }))?.policyUpdatesEnabled,
+    ).toBe(false);
+    expect((await c!.check()).appStatus).toBe('error-updatesDisabled');
   });
 });
 

@@ -338,6 +338,7 @@ class RequestRun {
     const stats = await this.store.getGroupUpdateStats(groupId);
     if (stats.updatesToCurrentVersionSucceeded !== stats.totalInstances) return;
     await this.store.setGroupRolloutInProgress(groupId, false);
+    this.apps.invalidateGroup(groupId);
     await this.store.addActivity({
       appId,
       groupId,
@@ -354,6 +355,7 @@ class RequestRun {
       if (stats.updatesToCurrentVersionAttempted === 1) {
         await this.store.updateGroup(groupId, { policyUpdatesEnabled: false });
         await this.store.setGroupRolloutInProgress(groupId, false);
+        this.apps.invalidateGroup(groupId);
         await this.store.addActivity({
           appId,
           groupId,
@@ -384,6 +386,7 @@ class RequestRun {
     const decision = checkFailureHalt({ threshold, outcome, version });
     if (!decision.halt) return;
     await this.store.pauseGroup(group.id, { reason: decision.reason, version });
+    this.apps.invalidateGroup(group.id);
     this.log('warn', decision.reason, { groupId: group.id, version });
   }
 
@@ -439,7 +442,11 @@ class RequestRun {
       // Nebraska answers a grant that could not be written with "no update".
       return { updateCheck: NO_UPDATE, decision: { outcome: 'noupdate', detail: (error as Error).message } };
     }
-    if (!outcome.granted) return refuse(refusalOfGrant(outcome.reason));
+    if (!outcome.granted) {
+      // A refusal may have paused the group (safe mode's timed-out updates).
+      if (outcome.reason === 'MAX_TIMED_OUT_UPDATES') this.apps.invalidateGroup(group.id);
+      return refuse(refusalOfGrant(outcome.reason));
+    }
 
     const recent = await this.store.hasRecentActivity({
       class: ActivityClass.RolloutStarted,
@@ -457,7 +464,10 @@ class RequestRun {
         version,
       });
     }
-    if (!group.rolloutInProgress) await this.store.setGroupRolloutInProgress(group.id, true);
+    if (!group.rolloutInProgress) {
+      await this.store.setGroupRolloutInProgress(group.id, true);
+      this.apps.invalidateGroup(group.id);
+    }
     return this.offer(plan.package, plan.downgrade ? `Downgrade from ${app.version ?? ''}` : undefined);
   }
 
