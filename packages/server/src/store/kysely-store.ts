@@ -1393,6 +1393,24 @@ export class KyselyStore implements Store {
     return this.computeStats(this.db, group, this.now());
   }
 
+  async isRolloutFinished(groupId: string): Promise<boolean> {
+    const group = await this.readGroup(this.db, groupId);
+    const current = group.channel?.package?.version ?? '';
+    const validSince = new Date(this.now().getTime() - VALIDITY_MS);
+    // One instance that has not finished is enough to answer no; a group well into its rollout has many.
+    const unfinished = await this.db
+      .selectFrom('instance_application')
+      .select('instance_id')
+      .where('group_id', '=', groupId)
+      .where('last_check_for_updates', '>', validSince)
+      .where(
+        sql<SqlBool>`not coalesce(update_in_progress = ${false} and last_update_version = ${current} and version = ${current}, ${false})`,
+      )
+      .limit(1)
+      .executeTakeFirst();
+    return unfinished === undefined;
+  }
+
   /** What {@link checkGrantLimits} reads, as {@link computeStats} counts it, from indexed rows only. */
   private async grantLimitStats(ex: Db, group: Group, now: Date): Promise<GrantLimitStats> {
     const none = {

@@ -1100,6 +1100,53 @@ export function storeContract(name: string, target: StoreTarget): void {
         });
       });
 
+      it('says a rollout finished exactly when every recent instance completed the version, as the counts say', async () => {
+        const { store } = await open();
+        const { app, group } = await rollout(store);
+        const finished = async () => {
+          const stats = await store.getGroupUpdateStats(group.id);
+          const answer = await store.isRolloutFinished(group.id);
+          expect(answer).toBe(stats.updatesToCurrentVersionSucceeded === stats.totalInstances);
+          return answer;
+        };
+        expect(await finished()).toBe(true);
+        const ids = await register(store, group, 3);
+        expect(await finished()).toBe(false);
+        const event = (instanceId: string, result: number) =>
+          store.recordEvent({ instanceId, appId: app.id, type: 3, result });
+        for (const instanceId of ids) {
+          await store.grantUpdate({ instanceId, appId: app.id, groupId: group.id, version: '2.0.0' });
+        }
+        expect(await finished()).toBe(false);
+        await event(ids[0]!, 2);
+        await event(ids[1]!, 0);
+        expect(await finished()).toBe(false);
+        await event(ids[2]!, 2);
+        // ids[1] failed: still not every instance runs 2.0.0; it is granted again and completes.
+        expect(await finished()).toBe(false);
+        await store.grantUpdate({ instanceId: ids[1]!, appId: app.id, groupId: group.id, version: '2.0.0' });
+        await event(ids[1]!, 2);
+        expect(await finished()).toBe(true);
+        // An instance not seen for a day does not hold a rollout back; a new one does.
+        clock.advance(2 * DAY);
+        await store.registerInstance({
+          instanceId: ids[0]!,
+          appId: app.id,
+          groupId: group.id,
+          version: '2.0.0',
+          ip: '::1',
+        });
+        expect(await finished()).toBe(true);
+        await store.registerInstance({
+          instanceId: 'late',
+          appId: app.id,
+          groupId: group.id,
+          version: '1.0.0',
+          ip: '::1',
+        });
+        expect(await finished()).toBe(false);
+      });
+
       it('builds version and status timelines from the history', async () => {
         const { store } = await open();
         const { app, group } = await rollout(store);

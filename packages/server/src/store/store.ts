@@ -413,6 +413,11 @@ export interface Store {
   /** Records an event and the status change it causes, with its history entry, in one transaction. */
   recordEvent(input: RecordEventInput): Promise<RecordedEvent>;
   getGroupUpdateStats(groupId: string): Promise<GroupUpdateStats>;
+  /**
+   * Whether every instance of the group seen in the last day finished its update to the group's version
+   * (Nebraska's "updates to current version succeeded = total instances"), answered without counting the group.
+   */
+  isRolloutFinished(groupId: string): Promise<boolean>;
   getVersionOutcome(query: VersionOutcomeQuery): Promise<VersionOutcome>;
   getGroupVersionBreakdown(groupId: string): Promise<VersionBreakdownEntry[]>;
   getGroupInstancesStats(groupId: string, duration: Duration): Promise<InstancesStatusStats>;

@@ -335,8 +335,7 @@ class RequestRun {
 
   /** Nebraska's rollout-finished rule: every active instance of the group runs the group's version. */
   private async afterComplete(groupId: string, appId: string, version: string): Promise<void> {
-    const stats = await this.store.getGroupUpdateStats(groupId);
-    if (stats.updatesToCurrentVersionSucceeded !== stats.totalInstances) return;
+    if (!(await this.store.isRolloutFinished(groupId))) return;
     await this.store.setGroupRolloutInProgress(groupId, false);
     this.apps.invalidateGroup(groupId);
     await this.store.addActivity({
