@@ -6,7 +6,7 @@ import { parseIgnition } from '../ignition/parse-ignition.js';
 import { validateIgnition } from '../ignition/validate-ignition.js';
 import type { Report } from '../report.js';
 import { DecodeCodes, decodeParsedYaml, yamlErrorText } from '../schema/decode-yaml.js';
-import { fromInput, type GoInput } from '../schema/go-input.js';
+import { fromInput, type GoInput, isGoValue } from '../schema/go-input.js';
 import { isNilSlice } from '../schema/go-value.js';
 import { marshalGo } from '../schema/marshal-go.js';
 import { field, type GoStruct, str, struct } from '../schema/model.js';
@@ -251,7 +251,11 @@ function isZero(value: unknown): boolean {
  */
 function defaultValidateIgnition(config: IgnitionValue, version: '3.3.0' | '3.4.0'): Report[] {
   const spec = IGNITION_SPECS[version];
-  const normalized = (fromInput as unknown as (input: unknown, type: GoStruct) => unknown)(config, spec);
+  // The translation builds complete Go values; the copy is for anything else (validateIgnition reads fields by
+  // name and does not tell nil lists from empty ones, so the copy's marks on empty lists make no difference).
+  const normalized = isGoValue(config, spec)
+    ? config
+    : (fromInput as unknown as (input: unknown, type: GoStruct) => unknown)(config, spec);
   const reports = validateIgnition(normalized as AnyIgnitionConfig, version);
   const dups = reports.filter((r) => r.code === 'DUPLICATE_ENTRY');
   return [...dups, ...reports.filter((r) => r.code !== 'DUPLICATE_ENTRY')];

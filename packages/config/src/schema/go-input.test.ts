@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { Config } from '../../test/reference/yaml/test-types.js';
-import { fromInput, type GoInput } from './go-input.js';
+import { fromInput, type GoInput, isGoValue } from './go-input.js';
 import { isNilSlice } from './go-value.js';
 import type { GoValue } from './model.js';
 
@@ -45,5 +45,27 @@ describe('GoInput and fromInput', () => {
     const v = fromInput({ names: [], storage: { files: [{ overwrite: null }] } }, Config);
     expect(isNilSlice(v.names)).toBe(false);
     expect(v.storage.files[0]?.overwrite).toBeUndefined();
+  });
+});
+
+describe('isGoValue', () => {
+  const complete = fromInput({ version: '1.1.0', storage: { files: [{ path: '/a', mode: 0o644 }] } }, Config);
+
+  it('accepts what fromInput makes, which fromInput then copies unchanged', () => {
+    expect(isGoValue(complete, Config)).toBe(true);
+    expect(fromInput(complete as GoInput<typeof Config>, Config)).toEqual(complete);
+  });
+
+  it('rejects what fromInput would change: missing fields, null, fractions, other kinds', () => {
+    const files = (complete.storage as { files: Record<string, unknown>[] }).files;
+    const file = files[0]!;
+    const withFile = (f: Record<string, unknown>) => ({ ...complete, storage: { ...complete.storage, files: [f] } });
+    const { path: _path, ...noPath } = file;
+    expect(isGoValue(withFile(noPath), Config)).toBe(false);
+    expect(isGoValue(withFile({ ...file, mode: null }), Config)).toBe(false);
+    expect(isGoValue(withFile({ ...file, mode: 1.5 }), Config)).toBe(false);
+    expect(isGoValue(withFile({ ...file, path: 7 }), Config)).toBe(false);
+    expect(isGoValue({ ...complete, storage: { ...complete.storage, files: {} } }, Config)).toBe(false);
+    expect(isGoValue(withFile({ ...file, extra: 'kept' }), Config)).toBe(true);
   });
 });

@@ -55,3 +55,34 @@ function convert(input: unknown, type: GoType): unknown {
     }
   }
 }
+
+/**
+ * Whether `value` is already what `fromInput` makes of it, field for field: every field of every struct present
+ * with a value of its kind (integers for `int`), `undefined` only for nil pointers, no `null`. `fromInput` would
+ * then return an equal copy, except that it marks empty lists non-nil; code that does not tell nil from empty
+ * lists can use the value as it is and skip the copy.
+ */
+export function isGoValue(value: unknown, type: GoType): boolean {
+  switch (type.kind) {
+    case 'string':
+      return typeof value === 'string';
+    case 'int':
+      return Number.isInteger(value);
+    case 'bool':
+      return typeof value === 'boolean';
+    case 'pointer':
+      return value === undefined || (value !== null && isGoValue(value, type.elem));
+    case 'slice':
+      if (!Array.isArray(value)) return false;
+      for (let i = 0; i < value.length; i++) if (!isGoValue(value[i], type.elem)) return false;
+      return true;
+    case 'struct': {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+      const record = value as Record<string, unknown>;
+      for (const f of type.fields) {
+        if (!(f.key in record) || !isGoValue(record[f.key], f.type)) return false;
+      }
+      return true;
+    }
+  }
+}
