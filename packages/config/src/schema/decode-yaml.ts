@@ -119,6 +119,33 @@ interface Slot {
   set(v: unknown): void;
 }
 
+const STRING: GoType = { kind: 'string' };
+
+/** A slot holding its own value (a list item or a key, before it goes anywhere). */
+class ValueSlot implements Slot {
+  constructor(private value: unknown) {}
+  get(): unknown {
+    return this.value;
+  }
+  set(v: unknown): void {
+    this.value = v;
+  }
+}
+
+/** A struct field as a slot: one object per field instead of a pair of closures. */
+class FieldSlot implements Slot {
+  constructor(
+    private readonly record: Record<string, unknown>,
+    private readonly key: string,
+  ) {}
+  get(): unknown {
+    return this.record[this.key];
+  }
+  set(v: unknown): void {
+    this.record[this.key] = v;
+  }
+}
+
 const aliasRatioRangeLow = 400000;
 const aliasRatioRangeHigh = 4000000;
 
@@ -311,8 +338,8 @@ class Decoder {
     const items: unknown[] = [];
     slot.set(items);
     for (const c of n.content) {
-      let e: unknown = zeroOf(out.elem);
-      if (this.unmarshal(c, out.elem, { get: () => e, set: (v) => (e = v) })) items.push(e);
+      const e = new ValueSlot(zeroOf(out.elem));
+      if (this.unmarshal(c, out.elem, e)) items.push(e.get());
     }
     // A sequence is never nil, but only an empty list can be taken for nil.
     if (items.length === 0) markNonNil(items);
@@ -348,16 +375,15 @@ class Decoder {
     this.mergedFields = null;
     let mergeNode: YamlNode | undefined;
     const done = new Set<string>();
-    let name: unknown = '';
-    const nameSlot: Slot = { get: () => name, set: (v) => (name = v) };
+    const nameSlot = new ValueSlot('');
     for (let i = 0; i < n.content.length; i += 2) {
       const ni = n.content[i]!;
       if (isMerge(ni)) {
         mergeNode = n.content[i + 1];
         continue;
       }
-      if (!this.unmarshal(ni, { kind: 'string' }, nameSlot)) continue;
-      const sname = name as string;
+      if (!this.unmarshal(ni, STRING, nameSlot)) continue;
+      const sname = nameSlot.get() as string;
       if (mergedFields !== null) {
         if (mergedFields.has(sname)) continue;
         mergedFields.add(sname);
@@ -376,7 +402,7 @@ class Decoder {
         continue;
       }
       done.add(sname);
-      this.unmarshal(n.content[i + 1]!, ft, { get: () => obj[sname], set: (v) => (obj[sname] = v) });
+      this.unmarshal(n.content[i + 1]!, ft, new FieldSlot(obj, sname));
     }
     this.mergedFields = mergedFields;
     if (mergeNode !== undefined) this.merge(n, mergeNode, out, slot);
