@@ -1,4 +1,19 @@
-import type { InstanceRow } from './rows.js';
+/** A hand-written statement's text for each dialect. */
+export interface DialectSql {
+  readonly sqlite: string;
+  readonly postgres: string;
+}
+
+/** `?` placeholders kept for SQLite and numbered for PostgreSQL. */
+export function dialectSql(text: string): DialectSql {
+  return { sqlite: text, postgres: numbered(text) };
+}
+
+/** `?` placeholders as PostgreSQL's `$1`, `$2`... (the hot path's SQL has no `?` inside literals). */
+export function numbered(text: string): string {
+  let n = 0;
+  return text.replace(/\?/g, () => `$${++n}`);
+}
 
 /** What a check-in writes when it changes something (or its last write is old): one instance's state. */
 export interface CheckInWrite {
@@ -19,8 +34,8 @@ export interface CheckInWrite {
  * no query building: one implementation per database. Used outside the store's own transactions only.
  */
 export interface HotPath {
-  /** The instance row joined with its application row (the columns {@link toInstance} reads), if there is one. */
-  findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined>;
+  /** The rows of a read, run on a statement prepared once. */
+  select<R>(statement: DialectSql, parameters: readonly unknown[]): Promise<R[]>;
   /**
    * Writes a check-in of a known instance whose group did not change, both rows at once; false when either row
    * vanished in between (the caller then takes the general path).
@@ -28,26 +43,16 @@ export interface HotPath {
   writeCheckIn(write: CheckInWrite): Promise<boolean>;
 }
 
-/** The instance lookup; `?` placeholders, numbered for PostgreSQL by {@link numbered}. */
-export const FIND_INSTANCE_SQL =
+/** The instance row joined with its application row (the columns {@link InstanceRow} has): instance, app. */
+export const FIND_INSTANCE_SQL = dialectSql(
   'select i.id, i.ip, i.alias, i.oem, i.oem_version, i.aleph_version, i.created_ts, i.last_seen_ts, ' +
-  'ia.application_id as ia_application_id, ia.group_id as ia_group_id, ia.version as ia_version, ' +
-  'ia.status as ia_status, ia.created_ts as ia_created_ts, ia.last_check_for_updates as ia_last_check_for_updates, ' +
-  'ia.last_update_granted_ts as ia_last_update_granted_ts, ia.last_update_version as ia_last_update_version, ' +
-  'ia.update_in_progress as ia_update_in_progress ' +
-  'from instance as i inner join instance_application as ia on ia.instance_id = i.id ' +
-  'where i.id = ? and ia.application_id = ?';
-
-/** A hand-written statement's text for each dialect. */
-export interface DialectSql {
-  readonly sqlite: string;
-  readonly postgres: string;
-}
-
-/** `?` placeholders kept for SQLite and numbered for PostgreSQL. */
-export function dialectSql(text: string): DialectSql {
-  return { sqlite: text, postgres: numbered(text) };
-}
+    'ia.application_id as ia_application_id, ia.group_id as ia_group_id, ia.version as ia_version, ' +
+    'ia.status as ia_status, ia.created_ts as ia_created_ts, ia.last_check_for_updates as ia_last_check_for_updates, ' +
+    'ia.last_update_granted_ts as ia_last_update_granted_ts, ia.last_update_version as ia_last_update_version, ' +
+    'ia.update_in_progress as ia_update_in_progress ' +
+    'from instance as i inner join instance_application as ia on ia.instance_id = i.id ' +
+    'where i.id = ? and ia.application_id = ?',
+);
 
 // The numbers Nebraska's grant limits read, counted from the few rows they are about (granted recently, or still
 // updating) through indexes on (group, granted time) and (group, in progress, granted time), rather than from
@@ -82,9 +87,3 @@ export const ATTEMPTED_SQL = dialectSql(
   'select count(*) as n from instance_application where group_id = ? and last_update_version = ? ' +
     'and update_in_progress = ? and last_check_for_updates > ?',
 );
-
-/** `?` placeholders as PostgreSQL's `$1`, `$2`... (the hot path's SQL has no `?` inside literals). */
-export function numbered(text: string): string {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-}

@@ -4,8 +4,23 @@ import { ConflictError, invalidField, NotFoundError } from '../errors.js';
 import type { Clock } from './clock.js';
 import { statusForEvent } from './event-status.js';
 import { checkGrantLimits, countsGrants, type GrantLimitStats } from './grant-limits.js';
+import {
+  GROUP_BY_ID_SQL,
+  GROUP_BY_TRACK_SQL,
+  groupFromRow,
+  PACKAGE_BLACKLIST_SQL,
+  PACKAGE_FILES_SQL,
+  packageIdOf,
+} from './group-sql.js';
 import { withCanonicalHashes } from './hash-encoding.js';
-import { ATTEMPTED_SQL, GRANT_LIMITS_SQL, grantLimitsParameters, type HotPath } from './hot-path.js';
+import {
+  ATTEMPTED_SQL,
+  type DialectSql,
+  FIND_INSTANCE_SQL,
+  GRANT_LIMITS_SQL,
+  grantLimitsParameters,
+  type HotPath,
+} from './hot-path.js';
 import { parseInterval } from './interval.js';
 import type { StoreDialect } from './migrations.js';
 import {
@@ -53,6 +68,7 @@ import type {
   GroupTable,
   MachineGroupTable,
   MachineProfileTable,
+  PackageFileTable,
   PackageTable,
 } from './schema.js';
 import type {
@@ -384,13 +400,33 @@ export class KyselyStore implements Store {
   }
 
   private async readGroup(ex: Db, groupId: string): Promise<Group> {
+    if (ex === this.db && this.hotPath) {
+      const group = await this.readGroupDirect(GROUP_BY_ID_SQL, [groupId]);
+      if (!group) throw new NotFoundError('Group', groupId);
+      return group;
+    }
     const row = await ex.selectFrom('groups').selectAll().where('id', '=', groupId).executeTakeFirst();
     if (!row) throw new NotFoundError('Group', groupId);
     const [group] = await this.loadGroups(ex, [row]);
     return group!;
   }
 
+  /** A group in three small reads on prepared statements, for the update check's lookups. */
+  private async readGroupDirect(statement: DialectSql, parameters: readonly unknown[]): Promise<Group | undefined> {
+    const hotPath = this.hotPath!;
+    const [row] = await hotPath.select<Record<string, unknown>>(statement, parameters);
+    if (!row) return undefined;
+    const packageId = packageIdOf(row);
+    if (packageId === null) return groupFromRow(row, { files: [], blacklist: [] });
+    const [files, blacklist] = await Promise.all([
+      hotPath.select<Selectable<PackageFileTable>>(PACKAGE_FILES_SQL, [packageId]),
+      hotPath.select<{ channel_id: string }>(PACKAGE_BLACKLIST_SQL, [packageId]),
+    ]);
+    return groupFromRow(row, { files, blacklist: blacklist.map((entry) => entry.channel_id) });
+  }
+
   async findGroupByTrack(query: { appId: string; track: string; arch: Arch }): Promise<Group | undefined> {
+    if (this.hotPath) return this.readGroupDirect(GROUP_BY_TRACK_SQL, [query.appId, query.track, query.arch]);
     const row = await this.db
       .selectFrom('groups')
       .innerJoin('channel', 'channel.id', 'groups.channel_id')
@@ -1096,7 +1132,7 @@ export class KyselyStore implements Store {
 
   private async findInstance(ex: Db, instanceId: string, appId: string): Promise<Instance | undefined> {
     if (ex === this.db && this.hotPath) {
-      const found = await this.hotPath.findInstance(instanceId, appId);
+      const [found] = await this.hotPath.select<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]);
       return found ? toInstance(found) : undefined;
     }
     const row = await this.instanceQuery(ex)

@@ -1,10 +1,9 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Clock, systemClock } from './clock.js';
-import { type CheckInWrite, FIND_INSTANCE_SQL, type HotPath, numbered } from './hot-path.js';
+import type { CheckInWrite, DialectSql, HotPath } from './hot-path.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
-import type { InstanceRow } from './rows.js';
 import type { Database as Schema } from './schema.js';
 import type { Store } from './store.js';
 
@@ -62,16 +61,19 @@ interface QueuedCheckIn {
  */
 class PostgresHotPath implements HotPath {
   private queued: QueuedCheckIn[] = [];
+  /** A name per statement, under which each connection prepares it once. */
+  private readonly names = new Map<DialectSql, string>();
 
   constructor(private readonly pool: pg.Pool) {}
 
-  async findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined> {
-    const result = await this.pool.query<InstanceRow>({
-      name: 'ballast_find_instance',
-      text: FIND_INSTANCE_PG,
-      values: [instanceId, appId],
-    });
-    return result.rows[0];
+  async select<R>(statement: DialectSql, parameters: readonly unknown[]): Promise<R[]> {
+    let name = this.names.get(statement);
+    if (name === undefined) {
+      name = `ballast_${this.names.size + 1}`;
+      this.names.set(statement, name);
+    }
+    const result = await this.pool.query({ name, text: statement.postgres, values: [...parameters] });
+    return result.rows as R[];
   }
 
   writeCheckIn(write: CheckInWrite): Promise<boolean> {
@@ -116,8 +118,6 @@ class PostgresHotPath implements HotPath {
       );
   }
 }
-
-const FIND_INSTANCE_PG = numbered(FIND_INSTANCE_SQL);
 
 /**
  * Opens (and migrates as needed) the store in PostgreSQL at `url` through a connection pool. Several processes may

@@ -3,10 +3,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { type Clock, systemClock } from './clock.js';
-import { type CheckInWrite, FIND_INSTANCE_SQL, type HotPath } from './hot-path.js';
+import type { CheckInWrite, DialectSql, HotPath } from './hot-path.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
-import type { InstanceRow } from './rows.js';
 import type { Database as Schema } from './schema.js';
 import type { Store } from './store.js';
 
@@ -85,7 +84,8 @@ interface QueuedCheckIn {
  * a fleet at its check interval writes on every check.
  */
 class SqliteHotPath implements HotPath {
-  private readonly find: Database.Statement<unknown[], InstanceRow>;
+  /** Prepared once per statement (the hot path's statements are constants, so the map stays small). */
+  private readonly statements = new Map<DialectSql, Database.Statement>();
   private readonly commit: (writes: readonly CheckInWrite[]) => boolean[];
   private queued: QueuedCheckIn[] = [];
 
@@ -93,7 +93,6 @@ class SqliteHotPath implements HotPath {
     private readonly sqlite: Database.Database,
     private readonly db: Kysely<Schema>,
   ) {
-    this.find = sqlite.prepare(FIND_INSTANCE_SQL);
     const updateApplication = sqlite.prepare(UPDATE_INSTANCE_APPLICATION_SQL);
     const updateInstance = sqlite.prepare(UPDATE_INSTANCE_SQL);
     const transaction = sqlite.transaction((writes: readonly CheckInWrite[]): boolean[] =>
@@ -107,11 +106,18 @@ class SqliteHotPath implements HotPath {
     this.commit = (writes) => transaction.immediate(writes);
   }
 
-  findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined> {
-    if (!this.sqlite.inTransaction) return Promise.resolve(this.find.get(instanceId, appId));
-    return this.db
-      .executeQuery(CompiledQuery.raw(FIND_INSTANCE_SQL, [instanceId, appId]))
-      .then((result) => result.rows[0] as InstanceRow | undefined);
+  select<R>(statement: DialectSql, parameters: readonly unknown[]): Promise<R[]> {
+    if (this.sqlite.inTransaction) {
+      return this.db
+        .executeQuery<R>(CompiledQuery.raw(statement.sqlite, [...parameters]))
+        .then((result) => [...result.rows]);
+    }
+    let prepared = this.statements.get(statement);
+    if (prepared === undefined) {
+      prepared = this.sqlite.prepare(statement.sqlite);
+      this.statements.set(statement, prepared);
+    }
+    return Promise.resolve(prepared.all(parameters.map(toSqliteValue)) as R[]);
   }
 
   writeCheckIn(write: CheckInWrite): Promise<boolean> {
