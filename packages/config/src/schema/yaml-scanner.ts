@@ -343,7 +343,7 @@ class Reader {
 
 /** Builds token text from characters (and raw bytes, which only %-escapes in tags produce). */
 class TextBuilder {
-  private parts: string[] = [];
+  private text = '';
   // UTF-16 code units not yet turned into a string: String.fromCharCode over a run of them is far cheaper than a
   // string per character or String.fromCodePoint.
   private pending: number[] = [];
@@ -369,27 +369,26 @@ class TextBuilder {
     this.flush();
     for (let i = from; i < to; i += 4096) {
       const run = chars.subarray(i, Math.min(to, i + 4096));
-      this.parts.push(String.fromCharCode.apply(null, run as unknown as number[]));
+      this.text += String.fromCharCode.apply(null, run as unknown as number[]);
     }
   }
   pushString(s: string): void {
     this.flush();
-    this.parts.push(s);
+    this.text += s;
   }
   private flush(): void {
     if (this.pending.length > 0) {
-      this.parts.push(String.fromCharCode.apply(null, this.pending));
-      this.pending = [];
+      this.text += String.fromCharCode.apply(null, this.pending);
+      this.pending.length = 0;
     }
   }
   /** Zero when nothing was added (otherwise a count that only tells it apart from zero). */
   get length(): number {
-    return this.parts.length + this.pending.length;
+    return this.text.length + this.pending.length;
   }
   toString(): string {
-    if (this.parts.length === 0) return String.fromCharCode.apply(null, this.pending);
     this.flush();
-    return this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    return this.text;
   }
 }
 
