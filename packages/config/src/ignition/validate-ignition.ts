@@ -61,6 +61,7 @@ function warn(ctx: Context, code: IgnitionMessageCode, path: ConfigPath): void {
 // A rule's outcome: nothing, a fixed-text error, or an error whose text comes from a library (data URLs).
 type Outcome = undefined | IgnitionMessageCode | { readonly code: string; readonly message: string };
 
+// The hot rules check for an outcome before making its path: most checks pass, and the paths would be garbage.
 function addOutcome(ctx: Context, outcome: Outcome, path: ConfigPath): void {
   if (outcome === undefined) return;
   if (typeof outcome === 'string') error(ctx, outcome, path);
@@ -187,11 +188,13 @@ function validateCompression(v: Struct): Outcome {
 }
 
 function validateResource(ctx: Context, v: Struct, path: ConfigPath): void {
-  addOutcome(ctx, validateCompression(v), [...path, 'compression']);
+  const compression = validateCompression(v);
+  if (compression !== undefined) addOutcome(ctx, compression, [...path, 'compression']);
   if (defined(obj(v.verification).hash) && !defined(v.source)) {
     error(ctx, 'VERIFICATION_AND_NIL_SOURCE', [...path, 'verification', 'hash']);
   }
-  addOutcome(ctx, validateURLNilOK(ctx, v.source), [...path, 'source']);
+  const source = validateURLNilOK(ctx, v.source);
+  if (source !== undefined) addOutcome(ctx, source, [...path, 'source']);
   if (ctx.version === '3.0.0') return;
   if (arr(v.httpHeaders).length > 0) {
     let outcome: Outcome;
@@ -203,11 +206,13 @@ function validateResource(ctx: Context, v: Struct, path: ConfigPath): void {
 }
 
 function validateCaReference(ctx: Context, v: Struct, path: ConfigPath): void {
-  addOutcome(ctx, validateURL(ctx, String(v.source ?? '')), [...path, 'source']);
+  const source = validateURL(ctx, String(v.source ?? ''));
+  if (source !== undefined) addOutcome(ctx, source, [...path, 'source']);
 }
 
 function validateConfigReference(ctx: Context, v: Struct, path: ConfigPath): void {
-  addOutcome(ctx, validateURLNilOK(ctx, v.source), [...path, 'source']);
+  const source = validateURLNilOK(ctx, v.source);
+  if (source !== undefined) addOutcome(ctx, source, [...path, 'source']);
 }
 
 function validateHttpHeader(ctx: Context, v: Struct, path: ConfigPath): void {
@@ -254,7 +259,8 @@ function validateVerification(ctx: Context, v: Struct, path: ConfigPath): void {
 }
 
 function validateNode(ctx: Context, v: Struct, path: ConfigPath): void {
-  addOutcome(ctx, validatePath(String(v.path)), [...path, 'path']);
+  const outcome = validatePath(String(v.path));
+  if (outcome !== undefined) addOutcome(ctx, outcome, [...path, 'path']);
 }
 
 function validateNodeOwner(ctx: Context, v: Struct, path: ConfigPath): void {
@@ -262,7 +268,8 @@ function validateNodeOwner(ctx: Context, v: Struct, path: ConfigPath): void {
 }
 
 function validateModeOf(ctx: Context, v: Struct, path: ConfigPath): void {
-  addOutcome(ctx, validateMode(v.mode), [...path, 'mode']);
+  const mode = validateMode(v.mode);
+  if (mode !== undefined) addOutcome(ctx, mode, [...path, 'mode']);
   if (ctx.version !== '3.4.0' && hasSpecialBits(v.mode)) warn(ctx, 'MODE_SPECIAL_BITS', [...path, 'mode']);
 }
 
