@@ -2,7 +2,16 @@
 // scripts/bundle-cli.mjs writes, compiled with a code cache saved by the first run. Every run here must give what
 // the compiled modules give, byte for byte and with the same exit status, with and without the cache.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { translateButane } from '@ballast/config';
@@ -101,6 +110,19 @@ describe('bin/ballast from the bundle', () => {
     const ok = run('bundle', ['butane', join(dir, 'small.bu')]);
     expect(ok).toEqual({ status: 0, stdout: translateButane(small).json, stderr: '' });
     expect(caches()).toEqual(['ballast.cjs.butane.cache']);
+  });
+
+  it('replaces a damaged code cache instead of crashing on it', () => {
+    for (const f of caches()) rmSync(join(bundleDir, f));
+    const args = ['butane', join(dir, 'small.bu')];
+    const expected = run('bundle', args);
+    const cache = join(bundleDir, 'ballast.cjs.butane.cache');
+    const bytes = readFileSync(cache);
+    for (let at = 4096; at < bytes.length; at += 7919) bytes[at] = (bytes[at] as number) ^ 0x5a;
+    writeFileSync(cache, bytes);
+    expect(run('bundle', args)).toEqual(expected);
+    expect(readFileSync(cache).equals(bytes)).toBe(false);
+    expect(run('bundle', args)).toEqual(expected);
   });
 
   it('leaves a bundle older than the compiled packages alone, and its caches with it', () => {
