@@ -3,6 +3,12 @@ import { decodeRune } from './data-url.js';
 const encoder = new TextEncoder();
 // Made on first use: a Unicode property class costs a CLI run noticeable time to build, and most runs need none.
 let printable: RegExp | undefined;
+
+// Made on first use: a Unicode property class costs time when the module loads.
+function isGoPrintable(ch: string): boolean {
+  printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
+  return printable.test(ch);
+}
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
 /** Go's `%q` of a string given as UTF-8 bytes (strconv.Quote): printable runes kept, the rest escaped. */
@@ -18,7 +24,7 @@ export function goQuote(bytes: Uint8Array): string {
     i += size;
     const ch = String.fromCodePoint(rune);
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (rune === 0x20 || (printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u).test(ch)) out += ch;
+    else if (rune === 0x20 || isGoPrintable(ch)) out += ch;
     else if (rune === 0x07) out += '\\a';
     else if (rune === 0x08) out += '\\b';
     else if (rune === 0x0c) out += '\\f';

@@ -140,6 +140,12 @@ function isLow(c: number): boolean {
 // Made on first use: a Unicode property class costs a CLI run noticeable time to build, and most runs need none.
 let printable: RegExp | undefined;
 
+// Made on first use: a Unicode property class costs time when the module loads.
+function isPrintableOrSpace(ch: string): boolean {
+  printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
+  return printable.test(ch);
+}
+
 /** Go's `strconv.Quote` (and `%q`, `%#v` of a string). */
 export function goQuote(s0: string): string {
   // Escaped bytes next to each other may spell a valid character in Go.
@@ -180,7 +186,7 @@ export function goQuote(s0: string): string {
         out += '\\v';
         continue;
     }
-    if ((printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u).test(ch)) out += ch;
+    if (isPrintableOrSpace(ch)) out += ch;
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
     else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd';
     else if (c < 0x10000) out += `\\u${c.toString(16).padStart(4, '0')}`;

@@ -141,7 +141,7 @@ class SqliteHotPath implements HotPath {
       for (const queued of batch) queued.reject(error);
       return;
     }
-    batch.forEach((queued, index) => queued.resolve(written[index]!));
+    for (const [index, queued] of batch.entries()) queued.resolve(written[index]!);
   }
 
   private writeThroughKysely(write: CheckInWrite): Promise<boolean> {
