@@ -293,11 +293,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           allow: match.allowed.join(', '),
         });
       }
+      let query: URLSearchParams | undefined;
       const context: RequestContext = {
         req,
         res,
         params: match.params,
-        query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)),
+        // Made on first use: the Omaha endpoint, most of the traffic, never reads it.
+        get query() {
+          query ??= new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
+          return query;
+        },
         route,
         log: requestLog,
         principal: undefined,

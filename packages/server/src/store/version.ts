@@ -22,6 +22,8 @@ function compareIdentifiers(a: string, b: string): number {
  * version, so a bad row never hides a good one.
  */
 export function compareVersions(a: string, b: string): number {
+  // The usual case of an update check: the instance runs the channel's version.
+  if (a === b) return 0;
   const left = SEMVER.exec(a);
   const right = SEMVER.exec(b);
   if (!left || !right) return left ? 1 : right ? -1 : a < b ? -1 : a > b ? 1 : 0;
