@@ -85,7 +85,7 @@ interface QueuedCheckIn {
  */
 class SqliteHotPath implements HotPath {
   /** Prepared once per statement (the hot path's statements are constants, so the map stays small). */
-  private readonly statements = new Map<DialectSql, Database.Statement>();
+  private readonly statements = new Map<DialectSql, { raw: Database.Statement; names: string[] }>();
   private readonly commit: (writes: readonly CheckInWrite[]) => boolean[];
   private queued: QueuedCheckIn[] = [];
 
@@ -114,10 +114,21 @@ class SqliteHotPath implements HotPath {
     }
     let prepared = this.statements.get(statement);
     if (prepared === undefined) {
-      prepared = this.sqlite.prepare(statement.sqlite);
+      // Rows as arrays, named here with the same key strings every time: better-sqlite3 would make each row's keys
+      // from the column names again.
+      const raw = this.sqlite.prepare(statement.sqlite).raw(true);
+      prepared = { raw, names: raw.columns().map((column) => column.name) };
       this.statements.set(statement, prepared);
     }
-    return Promise.resolve(prepared.all(parameters.map(toSqliteValue)) as R[]);
+    const { raw, names } = prepared;
+    const rows = raw.all(parameters.map(toSqliteValue)) as unknown[][];
+    return Promise.resolve(
+      rows.map((values) => {
+        const row: Record<string, unknown> = {};
+        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+        return row as R;
+      }),
+    );
   }
 
   writeCheckIn(write: CheckInWrite): Promise<boolean> {
