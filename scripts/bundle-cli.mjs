@@ -45,7 +45,20 @@ const result = await build({
   target: 'node20',
   plugins: [leaveOut],
   logLevel: 'warning',
+  // Input paths in the metafile are relative to the repository, wherever this runs from.
+  absWorkingDir: root,
+  metafile: true,
 });
+// bin/ballast judges the bundle fresh by these packages' build info alone.
+const bundledPackages = ['cli', 'config'];
+const strays = Object.keys(result.metafile.inputs).filter(
+  (input) => !bundledPackages.some((name) => input.startsWith(`packages/${name}/dist/`)),
+);
+if (strays.length > 0) {
+  rmSync(outdir, { recursive: true, force: true });
+  console.error(`bundle-cli: the CLI bundle would hold code bin/ballast does not watch: ${strays.join(', ')}`);
+  process.exit(1);
+}
 if (result.warnings.length > 0) {
   rmSync(outdir, { recursive: true, force: true });
   console.error('bundle-cli: the CLI bundle has warnings (see above); it was not written');
