@@ -1,6 +1,6 @@
 import { goStringFromBytes, goStringToBytes } from './go-text.js';
 import { isNilSlice } from './go-value.js';
-import type { GoType } from './model.js';
+import type { GoStruct, GoType } from './model.js';
 
 /**
  * github.com/clarketm/json's `Marshal` (compact) or `MarshalIndent(v, "", "  ")` (pretty), which Butane uses for its
@@ -74,10 +74,12 @@ function encode(out: string[], value: unknown, type: GoType, newline: string): v
       const o = (value ?? {}) as Record<string, unknown>;
       const inner = newline === '' ? '' : `${newline}  `;
       let first = true;
-      for (const f of type.fields) {
+      const keys = quotedKeys(type);
+      for (let i = 0; i < type.fields.length; i++) {
+        const f = type.fields[i]!;
         const v = o[f.key];
         if (f.omitempty && isEmptyGoValue(v, f.type)) continue;
-        out.push(first ? '{' : ',', inner, goJsonString(f.key), newline === '' ? ':' : ': ');
+        out.push(first ? '{' : ',', inner, keys[i]!, newline === '' ? ':' : ': ');
         first = false;
         encode(out, v, f.type, inner);
       }
@@ -85,6 +87,18 @@ function encode(out: string[], value: unknown, type: GoType, newline: string): v
       return;
     }
   }
+}
+
+const keyCache = new WeakMap<GoStruct, readonly string[]>();
+
+/** The JSON-quoted name of each field of a struct, quoted once per struct type. */
+function quotedKeys(type: GoStruct): readonly string[] {
+  let keys = keyCache.get(type);
+  if (keys === undefined) {
+    keys = type.fields.map((f) => goJsonString(f.key));
+    keyCache.set(type, keys);
+  }
+  return keys;
 }
 
 function formatInt(n: number): string {
