@@ -3,7 +3,7 @@ import { goQuote, goStringFromBytes, goStringToBytes, goTypeName } from './go-te
 import { markNonNil, zeroOf } from './go-value.js';
 import type { GoStruct, GoType, GoValue } from './model.js';
 import { type SourceMap, sourceMapOf, yamlSourceTree } from './source-map.js';
-import { unusedKeyReports } from './unused-keys.js';
+import { unusedYamlKeyReports } from './unused-keys.js';
 import {
   binaryTag,
   indicatedString,
@@ -91,7 +91,8 @@ export function decodeParsedYaml<S extends GoStruct>(
   }
   const document = parsed.document;
   const positions = sourceMapOf(() => yamlSourceTree(document));
-  return { value, reports: options.unusedKeys === false ? [] : unusedKeyReports(type, value, positions), positions };
+  const reports = options.unusedKeys === false ? [] : unusedYamlKeyReports(type, { value, document, positions });
+  return { value, reports, positions };
 }
 
 /** The text Go's error has for the error reports of `decodeYaml` (what `err.Error()` prints), or undefined. */
