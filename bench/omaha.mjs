@@ -13,8 +13,12 @@
 // comparison with earlier runs. The JSON also gives each server's CPU time per update check at peak
 // (`cpuUsPerRequest`, from /proc), which other load on the machine does not change as much as the rate.
 //
+// With --writes, each check of an instance reports another version than its previous one (3815.2.0 and 3815.2.1 in
+// turn, both answered noupdate), so that every check writes the instance, as every check of a real fleet does: its
+// nodes check every 45 minutes, past the 5 minutes within which an unchanged check-in is not written again.
+//
 //   npm run build && node bench/omaha.mjs [--instances 100000] [--seconds 20] [--connections 32]
-//                                         [--targets bare,sqlite,postgres] [--postgres URL]
+//                                         [--targets bare,sqlite,postgres] [--postgres URL] [--writes]
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -30,6 +34,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '32' },
     targets: { type: 'string', default: 'bare,sqlite,postgres' },
     postgres: { type: 'string' },
+    writes: { type: 'boolean', default: false },
   },
 });
 const INSTANCES = Number(values.instances);
@@ -48,13 +53,22 @@ if (!existsSync(join(root, 'packages/server/dist/server.js'))) {
 const log = (line) => process.stderr.write(`${line}\n`);
 
 /** update_engine's update check, as it sends it, for instance number `i`. */
+// With --writes, whether each instance's checks so far are odd in number: odd ones report VERSION, even ones NEXT_VERSION.
+const reported = new Uint8Array(INSTANCES);
+const NEXT_VERSION = '3815.2.1';
+
 function updateCheck(i) {
   const id = `bench-${i.toString(16).padStart(8, '0')}`;
+  let version = VERSION;
+  if (values.writes) {
+    reported[i] ^= 1;
+    if (reported[i] === 0) version = NEXT_VERSION;
+  }
   return (
     '<?xml version="1.0" encoding="UTF-8"?>\n' +
     '<request protocol="3.0" version="update_engine-0.4.10" updaterversion="update_engine-0.4.10" installsource="scheduler" ismachine="1">\n' +
-    `    <os version="Chateau" platform="CoreOS" sp="${VERSION}_x86_64"></os>\n` +
-    `    <app appid="{${FLATCAR}}" version="${VERSION}" track="stable" bootid="{${id}-boot}" oem="qemu" oemversion="0.1" alephversion="${VERSION}" machineid="${id}" machinealias="" lang="en-US" board="amd64-usr" hardware_class="" delta_okay="false" >\n` +
+    `    <os version="Chateau" platform="CoreOS" sp="${version}_x86_64"></os>\n` +
+    `    <app appid="{${FLATCAR}}" version="${version}" track="stable" bootid="{${id}-boot}" oem="qemu" oemversion="0.1" alephversion="${VERSION}" machineid="${id}" machinealias="" lang="en-US" board="amd64-usr" hardware_class="" delta_okay="false" >\n` +
     '        <ping active="1"></ping>\n' +
     '        <updatecheck></updatecheck>\n' +
     '        <event eventtype="3" eventresult="2" previousversion=""></event>\n' +
@@ -354,7 +368,10 @@ const results = {};
 const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-'));
 let pg;
 try {
-  log(`Omaha update checks on loopback: ${INSTANCES} instances, ${CONNECTIONS} connections, ${SECONDS} s per phase`);
+  log(
+    `Omaha update checks on loopback: ${INSTANCES} instances, ${CONNECTIONS} connections, ${SECONDS} s per phase` +
+      (values.writes ? ', every check writes' : ''),
+  );
   if (TARGETS.includes('bare')) {
     const bare = await startProcess(bareScript(await freePort()));
     results.bare = await measure('bare', bare, false);
@@ -388,6 +405,7 @@ for (const target of ['sqlite', 'postgres']) {
 }
 const report = {
   instances: INSTANCES,
+  writes: values.writes,
   connections: CONNECTIONS,
   seconds: SECONDS,
   cores: (await import('node:os')).cpus().length,
