@@ -631,16 +631,28 @@ function holdsStruct(type: GoType): boolean {
   }
 }
 
-/** The fields of each struct type the validation walk must enter (a field of strings or numbers has no rules). */
-const walkedFields = new WeakMap<GoStruct, readonly GoStruct['fields'][number][]>();
+/** How the validation walk treats a struct type: its rule, and the fields to enter (those that can hold structs). */
+interface WalkPlan {
+  readonly rule: StructRule | undefined;
+  readonly fields: readonly GoStruct['fields'][number][];
+  /** RAID's `devices`: a Go type (Device) whose Validate checks each path. */
+  readonly devices: boolean;
+}
 
-function fieldsToWalk(type: GoStruct): readonly GoStruct['fields'][number][] {
-  let fields = walkedFields.get(type);
-  if (fields === undefined) {
-    fields = type.fields.filter((f) => holdsStruct(f.type) || (type.name === 'Raid' && f.key === 'devices'));
-    walkedFields.set(type, fields);
+const walkPlans = new WeakMap<GoStruct, WalkPlan>();
+
+function walkPlanOf(type: GoStruct): WalkPlan {
+  let plan = walkPlans.get(type);
+  if (plan === undefined) {
+    const devices = type.name === 'Raid';
+    plan = {
+      rule: STRUCT_RULES[type.name],
+      fields: type.fields.filter((f) => holdsStruct(f.type) || (devices && f.key === 'devices')),
+      devices,
+    };
+    walkPlans.set(type, plan);
   }
-  return fields;
+  return plan;
 }
 
 function walkValidate(ctx: Context, value: Value, type: GoType, path: ConfigPath): void {
@@ -655,11 +667,11 @@ function walkValidate(ctx: Context, value: Value, type: GoType, path: ConfigPath
       return;
     case 'struct': {
       const v = obj(value);
-      STRUCT_RULES[type.name]?.(ctx, v, path);
-      for (const f of fieldsToWalk(type)) {
+      const plan = walkPlanOf(type);
+      plan.rule?.(ctx, v, path);
+      for (const f of plan.fields) {
         const fv = v[f.key];
-        // RAID devices are a Go type (Device) whose Validate checks each path.
-        if (type.name === 'Raid' && f.key === 'devices') {
+        if (plan.devices && f.key === 'devices') {
           const devices = arr(fv);
           for (let i = 0; i < devices.length; i++) {
             addOutcome(ctx, validatePath(String(devices[i])), [...path, 'devices', i]);
@@ -729,7 +741,7 @@ function walkDuplicates(ctx: Context, value: Value, type: GoType, path: ConfigPa
     case 'struct': {
       const v = obj(value);
       checkDuplicates(ctx, v, type, path);
-      for (const f of fieldsToWalk(type)) {
+      for (const f of walkPlanOf(type).fields) {
         const fv = v[f.key];
         if (f.type.kind === 'pointer' && (fv === undefined || fv === null)) continue;
         if (f.type.kind === 'slice' && !(Array.isArray(fv) && fv.length > 0)) continue;
