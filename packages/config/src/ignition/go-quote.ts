@@ -1,10 +1,9 @@
 import { decodeRune } from './data-url.js';
 
 const encoder = new TextEncoder();
-// Made on first use: a Unicode property class costs a CLI run noticeable time to build, and most runs need none.
 let printable: RegExp | undefined;
 
-// Made on first use: a Unicode property class costs time when the module loads.
+// Made on first use: a Unicode property class costs a CLI run noticeable time to build, and most runs need none.
 function isGoPrintable(ch: string): boolean {
   printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S}]$/u;
   return printable.test(ch);

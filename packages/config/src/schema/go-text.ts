@@ -137,10 +137,9 @@ function isLow(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
 
-// Made on first use: a Unicode property class costs a CLI run noticeable time to build, and most runs need none.
 let printable: RegExp | undefined;
 
-// Made on first use: a Unicode property class costs time when the module loads.
+// Made on first use: a Unicode property class costs a CLI run noticeable time to build, and most runs need none.
 function isPrintableOrSpace(ch: string): boolean {
   printable ??= /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
   return printable.test(ch);
