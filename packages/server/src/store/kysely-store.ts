@@ -188,6 +188,8 @@ export class KyselyStore implements Store {
   readonly dialect: StoreDialect;
   private readonly clock: Clock;
   private readonly hotPath: HotPath | undefined;
+  private readonly hotRead = <R>(statement: DialectSql, parameters: readonly unknown[]) =>
+    this.hotPath!.select<R>(statement, parameters);
 
   constructor(
     private readonly db: Db,
@@ -400,8 +402,8 @@ export class KyselyStore implements Store {
   }
 
   private async readGroup(ex: Db, groupId: string): Promise<Group> {
-    if (ex === this.db && this.hotPath) {
-      const group = await this.readGroupDirect(GROUP_BY_ID_SQL, [groupId]);
+    if (this.hotPath) {
+      const group = await this.readGroupDirect(this.reader(ex), GROUP_BY_ID_SQL, [groupId]);
       if (!group) throw new NotFoundError('Group', groupId);
       return group;
     }
@@ -411,22 +413,38 @@ export class KyselyStore implements Store {
     return group!;
   }
 
-  /** A group in three small reads on prepared statements, for the update check's lookups. */
-  private async readGroupDirect(statement: DialectSql, parameters: readonly unknown[]): Promise<Group | undefined> {
-    const hotPath = this.hotPath!;
-    const [row] = await hotPath.select<Record<string, unknown>>(statement, parameters);
+  /**
+   * Runs hand-written SQL: outside a transaction on the hot path's prepared statements, inside one on the
+   * transaction's connection (where the hot path would wait for the transaction it is part of).
+   */
+  private reader(ex: Db): <R>(statement: DialectSql, parameters: readonly unknown[]) => Promise<R[]> {
+    if (ex === this.db && this.hotPath) return this.hotRead;
+    const postgres = this.dialect === 'postgres';
+    return async <R>(statement: DialectSql, parameters: readonly unknown[]) => {
+      const query = CompiledQuery.raw(postgres ? statement.postgres : statement.sqlite, [...parameters]);
+      return [...(await ex.executeQuery<R>(query)).rows];
+    };
+  }
+
+  /** A group in three small reads of hand-written SQL (the store's general reads take six built queries). */
+  private async readGroupDirect(
+    read: ReturnType<KyselyStore['reader']>,
+    statement: DialectSql,
+    parameters: readonly unknown[],
+  ): Promise<Group | undefined> {
+    const [row] = await read<Record<string, unknown>>(statement, parameters);
     if (!row) return undefined;
     const packageId = packageIdOf(row);
     if (packageId === null) return groupFromRow(row, { files: [], blacklist: [] });
-    const [files, blacklist] = await Promise.all([
-      hotPath.select<Selectable<PackageFileTable>>(PACKAGE_FILES_SQL, [packageId]),
-      hotPath.select<{ channel_id: string }>(PACKAGE_BLACKLIST_SQL, [packageId]),
-    ]);
+    const files = await read<Selectable<PackageFileTable>>(PACKAGE_FILES_SQL, [packageId]);
+    const blacklist = await read<{ channel_id: string }>(PACKAGE_BLACKLIST_SQL, [packageId]);
     return groupFromRow(row, { files, blacklist: blacklist.map((entry) => entry.channel_id) });
   }
 
   async findGroupByTrack(query: { appId: string; track: string; arch: Arch }): Promise<Group | undefined> {
-    if (this.hotPath) return this.readGroupDirect(GROUP_BY_TRACK_SQL, [query.appId, query.track, query.arch]);
+    if (this.hotPath) {
+      return this.readGroupDirect(this.reader(this.db), GROUP_BY_TRACK_SQL, [query.appId, query.track, query.arch]);
+    }
     const row = await this.db
       .selectFrom('groups')
       .innerJoin('channel', 'channel.id', 'groups.channel_id')
@@ -1131,8 +1149,8 @@ export class KyselyStore implements Store {
   }
 
   private async findInstance(ex: Db, instanceId: string, appId: string): Promise<Instance | undefined> {
-    if (ex === this.db && this.hotPath) {
-      const [found] = await this.hotPath.select<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]);
+    if (this.hotPath) {
+      const [found] = await this.reader(ex)<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]);
       return found ? toInstance(found) : undefined;
     }
     const row = await this.instanceQuery(ex)
@@ -1334,6 +1352,10 @@ export class KyselyStore implements Store {
   // --------------------------------------------------------------------------------------------------- rollout
 
   async grantUpdate(request: GrantRequest, decide: GrantDecider = checkGrantLimits): Promise<GrantOutcome> {
+    if (decide === checkGrantLimits) {
+      const settled = await this.grantWithoutWriting(request);
+      if (settled) return settled;
+    }
     return this.transaction(async (trx) => {
       // The lock that makes replicas agree: a second grant in the same group waits here until this one commits,
       // then counts it. NO KEY UPDATE, unlike FOR UPDATE, lets other transactions go on inserting rows that refer
@@ -1382,6 +1404,32 @@ export class KyselyStore implements Store {
         instance: await this.requireInstance(trx, request.instanceId, request.appId),
       };
     });
+  }
+
+  /**
+   * The outcomes of Nebraska's limits that write nothing, decided from committed rows without taking the group's
+   * lock: an update granted before and not installed yet, updates disabled, or a limit still reached for an
+   * instance already on hold. In a rollout held back by its limits that is every check of every waiting instance,
+   * which would otherwise queue for the lock one by one. A decision read this way is one a moment older than the
+   * lock would give; it only ever refuses or repeats a grant, so no limit can be passed. Undefined: take the lock.
+   */
+  private async grantWithoutWriting(request: GrantRequest): Promise<GrantOutcome | undefined> {
+    const group = await this.readGroup(this.db, request.groupId);
+    if (group.appId !== request.appId) return undefined;
+    const instance = await this.findInstance(this.db, request.instanceId, request.appId);
+    if (!instance) return undefined;
+    const app = instance.application;
+    if (
+      app.status === InstanceStatus.UpdateGranted &&
+      app.updateInProgress &&
+      app.lastUpdateVersion === request.version
+    ) {
+      return { granted: true, instance };
+    }
+    const decision = checkGrantLimits({ group, stats: await this.grantLimitStats(this.db, group, this.now()) });
+    if (decision.grant || decision.pause !== undefined) return undefined;
+    if (decision.hold && app.status !== InstanceStatus.OnHold) return undefined;
+    return { granted: false, reason: decision.reason, instance };
   }
 
   async recordEvent(input: RecordEventInput): Promise<RecordedEvent> {
@@ -1456,7 +1504,6 @@ export class KyselyStore implements Store {
       updatesTimedOut: 0,
     };
     if (!countsGrants(group)) return none;
-    const postgres = this.dialect === 'postgres';
     const validSince = new Date(now.getTime() - VALIDITY_MS);
     const parameters = grantLimitsParameters({
       groupId: group.id,
@@ -1464,24 +1511,17 @@ export class KyselyStore implements Store {
       periodStart: new Date(now.getTime() - intervalMs(group.policyPeriodInterval)),
       timeoutStart: new Date(now.getTime() - intervalMs(group.policyUpdateTimeout)),
     });
-    const sqlText = postgres ? GRANT_LIMITS_SQL.postgres : GRANT_LIMITS_SQL.sqlite;
-    const { rows } = await ex.executeQuery<{ in_period: unknown; in_progress: unknown; timed_out: unknown }>(
-      CompiledQuery.raw(sqlText, parameters),
+    const read = this.reader(ex);
+    const [row] = await read<{ in_period: unknown; in_progress: unknown; timed_out: unknown }>(
+      GRANT_LIMITS_SQL,
+      parameters,
     );
-    const row = rows[0];
     let attempted = 0;
     // Only safe mode asks whether anyone finished an update to the current version yet.
     if (group.policySafeMode) {
       const version = group.channel?.package?.version ?? '';
-      const counted = await ex.executeQuery<{ n: unknown }>(
-        CompiledQuery.raw(postgres ? ATTEMPTED_SQL.postgres : ATTEMPTED_SQL.sqlite, [
-          group.id,
-          version,
-          false,
-          validSince,
-        ]),
-      );
-      attempted = count(counted.rows[0]?.n);
+      const [counted] = await read<{ n: unknown }>(ATTEMPTED_SQL, [group.id, version, false, validSince]);
+      attempted = count(counted?.n);
     }
     return {
       updatesToCurrentVersionAttempted: attempted,
