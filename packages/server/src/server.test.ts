@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseResponse, readUpdateCheck } from '@ballast/omaha';
@@ -31,6 +32,80 @@ function updateEngineHash(path: string): string {
     .toString()
     .trim();
 }
+
+describe('ballast server: connections', () => {
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    server = await startServer({ listen: '127.0.0.1:0', db: 'sqlite::memory:', auth: 'none', logger: silentLogger });
+    await server.ready;
+  });
+
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  /** Sends raw requests on one connection, one after the other's answer, and gives back the answers' heads. */
+  async function converse(requests: readonly string[]): Promise<{ heads: string[]; closed: boolean }> {
+    const socket = connect(server.port, '127.0.0.1');
+    await new Promise((done) => socket.once('connect', done));
+    let closed = false;
+    socket.once('end', () => {
+      closed = true;
+    });
+    const heads: string[] = [];
+    let buffer = '';
+    for (const request of requests) {
+      socket.write(request);
+      await new Promise<void>((done) => {
+        const onData = (chunk: Buffer) => {
+          buffer += chunk.toString('latin1');
+          const end = buffer.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const length = Number(/\r\ncontent-length: (\d+)/i.exec(buffer.slice(0, end))?.[1] ?? 0);
+          if (buffer.length < end + 4 + length) return;
+          heads.push(buffer.slice(0, end));
+          buffer = buffer.slice(end + 4 + length);
+          socket.off('data', onData);
+          done();
+        };
+        socket.on('data', onData);
+      });
+    }
+    await new Promise((done) => setTimeout(done, 50));
+    socket.destroy();
+    return { heads, closed };
+  }
+
+  const check = (version: '1.0' | '1.1', extra = '') => {
+    const body = updateEngineCheck('keep-alive-node');
+    return (
+      `POST /v1/update/ HTTP/${version}\r\nHost: update.example.com\r\nContent-Type: text/xml\r\n${extra}` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+    );
+  };
+
+  it('keeps a connection open across update checks, as node:http does, and closes it when asked', async () => {
+    const kept = await converse([check('1.1'), check('1.1'), check('1.1')]);
+    expect(kept.heads).toHaveLength(3);
+    for (const head of kept.heads) {
+      expect(head).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(head).toMatch(/\r\nConnection: keep-alive\r\n/i);
+    }
+    expect(kept.closed).toBe(false);
+    const asked = await converse([check('1.1', 'Connection: close\r\n')]);
+    expect(asked.heads[0]).toMatch(/\r\nConnection: close/i);
+    expect(asked.closed).toBe(true);
+    // An HTTP/1.0 client gets its connection closed unless it asks to keep it.
+    expect((await converse([check('1.0')])).closed).toBe(true);
+    const kept10 = await converse([
+      check('1.0', 'Connection: keep-alive\r\n'),
+      check('1.0', 'Connection: keep-alive\r\n'),
+    ]);
+    expect(kept10.heads).toHaveLength(2);
+    expect(kept10.closed).toBe(false);
+  });
+});
 
 describe('ballast server: the SHA-256 an update_engine check gets', () => {
   let server: RunningServer;
