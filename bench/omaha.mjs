@@ -19,6 +19,10 @@
 //
 //   npm run build && node bench/omaha.mjs [--instances 100000] [--seconds 20] [--connections 32]
 //                                         [--targets bare,sqlite,postgres] [--postgres URL] [--writes]
+//                                         [--profile DIR]
+//
+// --profile DIR writes a V8 CPU profile of each Ballast server from the end of registration to its stop into
+// DIR/<target>.cpuprofile, for Chrome's DevTools or `node bench/profile-summary.mjs DIR/sqlite.cpuprofile`.
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -35,6 +39,7 @@ const { values } = parseArgs({
     targets: { type: 'string', default: 'bare,sqlite,postgres' },
     postgres: { type: 'string' },
     writes: { type: 'boolean', default: false },
+    profile: { type: 'string' },
   },
 });
 const INSTANCES = Number(values.instances);
@@ -95,11 +100,10 @@ function freePort() {
 }
 
 /** Starts a node process running `script` (ESM), waits until it prints READY <url>. */
-async function startProcess(script, env = {}) {
+async function startProcess(script) {
   const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, ...env },
   });
   const url = await new Promise((resolve, reject) => {
     let out = '';
@@ -144,14 +148,27 @@ function bareScript(port) {
     }).listen(${port}, '127.0.0.1', () => console.log('READY http://127.0.0.1:${port}'));`;
 }
 
-function ballastScript(port, db) {
+// With a profile path, the server starts its CPU profiler on SIGUSR2 and writes the profile when it stops.
+function ballastScript(port, db, profile) {
+  const profiler = profile
+    ? `
+    const { Session } = await import('node:inspector/promises');
+    const { writeFileSync } = await import('node:fs');
+    const session = new Session();
+    session.connect();
+    await session.post('Profiler.enable');
+    process.on('SIGUSR2', () => session.post('Profiler.start'));
+    const stopProfiler = async () =>
+      writeFileSync(${JSON.stringify(profile)}, JSON.stringify((await session.post('Profiler.stop')).profile));`
+    : 'const stopProfiler = async () => {};';
   return `
     import { startServer, jsonLogger } from ${JSON.stringify(join(root, 'packages/server/dist/index.js'))};
+    ${profiler}
     const server = await startServer({ listen: '127.0.0.1:${port}', db: ${JSON.stringify(db)}, auth: 'none',
       logger: jsonLogger({ level: 'error' }) });
     await server.ready;
     console.log('READY ' + server.url);
-    process.once('SIGTERM', () => server.close());`;
+    process.once('SIGTERM', () => stopProfiler().then(() => server.close()));`;
 }
 
 async function json(url, method, body) {
@@ -299,6 +316,7 @@ async function measure(name, { child, url }, register) {
     const result = await load(url, { limits: { amount: INSTANCES } });
     const seconds = (performance.now() - started) / 1000;
     log(`${name}: registered ${INSTANCES} instances in ${seconds.toFixed(1)} s (${result.non2xx} non-2xx)`);
+    if (values.profile) child.kill('SIGUSR2');
   }
   await load(url, { limits: { duration: 3 } }); // warm-up
   const cpuBefore = cpuSeconds(child.pid);
@@ -387,7 +405,8 @@ try {
         db = pg.url;
       }
     }
-    const server = await startProcess(ballastScript(await freePort(), db));
+    const profile = values.profile && join(values.profile, `${target}.cpuprofile`);
+    const server = await startProcess(ballastScript(await freePort(), db, profile));
     await publishCurrent(server.url);
     results[target] = await measure(target, server, true);
     await stop(server.child);

@@ -139,7 +139,12 @@ export class ElementReader {
 
 /** Copies the entries of `fields` that are not undefined, so optional properties stay absent rather than undefined. */
 export function defined<T extends object>(fields: { [K in keyof T]: T[K] | undefined }): T {
+  // for-in over a fresh literal: no entry arrays, which matters at thousands of update checks a second.
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) if (value !== undefined) out[key] = value;
+  const source = fields as Record<string, unknown>;
+  for (const key in source) {
+    const value = source[key];
+    if (value !== undefined) out[key] = value;
+  }
   return out as T;
 }

@@ -155,7 +155,7 @@ export interface OmahaPackage {
   readonly name?: string;
   /** `hash`: base64 SHA-1 of the file (update_engine does not check it; it checks the action's sha256). */
   readonly hash?: string;
-  /** `hash_sha256`: base64 SHA-256 of the file, an extension Nebraska writes for extra files. */
+  /** `hash_sha256`: hex SHA-256 of the file (Nebraska keeps it in a varchar(64) and its syncer compares it as hex). */
   readonly hashSha256?: string;
   /** Bytes; update_engine refuses a response whose first package has no positive size. */
   readonly size?: number;

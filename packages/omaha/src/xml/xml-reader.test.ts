@@ -43,6 +43,28 @@ describe('readXml reads what Omaha documents are made of', () => {
     expect(doc.attributes.get('w')).toBe('\t\n\r');
   });
 
+  it('reads plain and non-plain attributes alike, whichever way each is read', () => {
+    // Double-quoted ASCII-named plain values take a fast path; the others are read character by character.
+    const doc = root('<a p="1" q=\'2\' r = "3" s="x&amp;y" t="a\tb" Ωu="v" w="" x="\'>"/>');
+    expect([...doc.attributes]).toEqual([
+      ['p', '1'],
+      ['q', '2'],
+      ['r', '3'],
+      ['s', 'x&y'],
+      ['t', 'a b'],
+      ['Ωu', 'v'],
+      ['w', ''],
+      ['x', "'>"],
+    ]);
+    expect(doc.attributes.size).toBe(8);
+    expect(doc.attributes.has('w')).toBe(true);
+    expect(doc.attributes.get('y')).toBeUndefined();
+    expect(code('<a p="1" p="2"/>')).toBe('XML_MALFORMED');
+    expect(code('<a p="1"q="2"/>')).toBe('XML_MALFORMED');
+    expect(code('<a p="1<"/>')).toBe('XML_MALFORMED');
+    expect(code('<a p="1" q="2" r="3"/>', { maxAttributes: 2 })).toBe('XML_LIMIT_EXCEEDED');
+  });
+
   it('reads bytes as UTF-8', () => {
     const doc = root(new TextEncoder().encode('<a v="Ω😀"/>'));
     expect(doc.attributes.get('v')).toBe('Ω😀');

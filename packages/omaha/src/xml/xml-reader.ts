@@ -1,9 +1,42 @@
+import { isAscii } from 'node:buffer';
 import { fail, type OmahaErrorCode, type OmahaResult } from '../omaha-error.js';
+
+/**
+ * An element's attributes in document order. Elements carry a few dozen at most (the reader's limit is 64), where a
+ * linear search over the names costs less than hashing every name into a Map.
+ */
+export class XmlAttributes implements Iterable<[string, string]> {
+  /** Names and values in turn. */
+  private readonly pairs: string[] = [];
+
+  get size(): number {
+    return this.pairs.length >>> 1;
+  }
+
+  get(name: string): string | undefined {
+    const pairs = this.pairs;
+    for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === name) return pairs[i + 1];
+    return undefined;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  /** Adds an attribute the document has not named yet (the reader checks). */
+  add(name: string, value: string): void {
+    this.pairs.push(name, value);
+  }
+
+  *[Symbol.iterator](): IterableIterator<[string, string]> {
+    for (let i = 0; i < this.pairs.length; i += 2) yield [this.pairs[i]!, this.pairs[i + 1]!];
+  }
+}
 
 /** One element of a read document: its name, its attributes in document order, and its child elements. */
 export interface XmlElement {
   readonly name: string;
-  readonly attributes: ReadonlyMap<string, string>;
+  readonly attributes: Omit<XmlAttributes, 'add'>;
   readonly children: readonly XmlElement[];
   /** Offset of the `<` in the decoded text; `lineColumn` turns it into a position for messages. */
   readonly offset: number;
@@ -36,6 +69,18 @@ export const DEFAULT_XML_LIMITS: XmlLimits = {
 };
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+
+/** The text of UTF-8 bytes (a byte order mark kept as U+FEFF), or undefined when they are not UTF-8. */
+function decodeUtf8(bytes: Uint8Array): string | undefined {
+  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Update checks are ASCII, which Buffer reads without TextDecoder's checks.
+  if (isAscii(view)) return view.toString('latin1');
+  try {
+    return decoder.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
 
 // Character codes used by the scanner.
 const LT = 0x3c;
@@ -94,11 +139,9 @@ export function readXml(input: string | Uint8Array, limits: Partial<XmlLimits> =
     source = input;
   } else {
     if (input.byteLength > bounds.maxBytes) return tooLarge(bounds.maxBytes);
-    try {
-      source = decoder.decode(input);
-    } catch {
-      return fail('XML_MALFORMED', 'The document is not valid UTF-8');
-    }
+    const decoded = decodeUtf8(input);
+    if (decoded === undefined) return fail('XML_MALFORMED', 'The document is not valid UTF-8');
+    source = decoded;
   }
   try {
     const root = new Reader(source, bounds).document();
@@ -270,10 +313,18 @@ class Reader {
     }
   }
 
-  private attributes(): Map<string, string> {
+  private attributes(): XmlAttributes {
     const src = this.src;
-    const attributes = new Map<string, string>();
+    const attributes = new XmlAttributes();
     for (;;) {
+      // The common case in one native match: an ASCII name and a double-quoted plain value.
+      PLAIN_ATTRIBUTE.lastIndex = this.pos;
+      const plain = PLAIN_ATTRIBUTE.exec(src);
+      if (plain !== null && !attributes.has(plain[1]!) && attributes.size < this.limits.maxAttributes) {
+        attributes.add(plain[1]!, plain[2]!);
+        this.pos = PLAIN_ATTRIBUTE.lastIndex;
+        continue;
+      }
       const hadSpace = this.skipWhitespace();
       const c = src.charCodeAt(this.pos);
       if (c === GT || c === SLASH || Number.isNaN(c)) return attributes;
@@ -292,7 +343,7 @@ class Reader {
           `More than ${this.limits.maxAttributes} attributes on one element`,
         );
       }
-      attributes.set(name, value);
+      attributes.add(name, value);
     }
   }
 
@@ -302,6 +353,15 @@ class Reader {
     const quote = src.charCodeAt(this.pos);
     if (quote !== DQUOTE && quote !== SQUOTE) this.fail('XML_MALFORMED', 'Expected a quoted attribute value');
     this.pos++;
+    // Nearly every value is plain text: taken whole when nothing in it needs a look character by character.
+    const end = src.indexOf(quote === DQUOTE ? '"' : "'", this.pos);
+    if (end >= 0) {
+      const plain = src.slice(this.pos, end);
+      if (PLAIN_ATTRIBUTE_TEXT.test(plain)) {
+        this.pos = end + 1;
+        return plain;
+      }
+    }
     let value = '';
     let runStart = this.pos;
     for (;;) {
@@ -329,6 +389,12 @@ class Reader {
   /** Character data between tags: checked, then dropped. Stops at '<' or the end. */
   private characterData(): void {
     const src = this.src;
+    // Usually only the indentation between two tags: skipped whole when it is plain text.
+    const end = src.indexOf('<', this.pos);
+    if (end >= 0 && PLAIN_CHARACTER_DATA.test(src.slice(this.pos, end))) {
+      this.pos = end;
+      return;
+    }
     while (this.pos < src.length) {
       const c = src.charCodeAt(this.pos);
       if (c === LT) return;
@@ -434,7 +500,7 @@ class Reader {
     let i = start + 1;
     for (;;) {
       const c = src.charCodeAt(i);
-      if (isNameChar(c)) i++;
+      if (c < 0x80 ? ASCII_NAME_CHAR[c] === 1 : isNameChar(c)) i++;
       else if (c >= 0xd800 && c <= 0xdbff && isLowSurrogate(src.charCodeAt(i + 1))) {
         // Names may use characters above the BMP (#x10000-#xEFFFF).
         const cp = src.codePointAt(i)!;
@@ -499,6 +565,14 @@ class Reader {
   }
 }
 
+// Text with nothing to resolve, normalise or refuse: XML characters of the BMP other than surrogates, without '&'
+// and '<' (and, in attribute values, without tab, LF and CR, which become spaces; in character data without ']',
+// which may start ']]>'). Anything else takes the character-by-character path.
+const PLAIN_ATTRIBUTE =
+  /[ \t\n\r]+([A-Za-z_:][-A-Za-z0-9_:.]*)[ \t\n\r]*=[ \t\n\r]*"([\x20\x21\x23-\x25\x27-\x3b\x3d-\ud7ff\ue000-\ufffd]*)"/y;
+const PLAIN_ATTRIBUTE_TEXT = /^[\x20-\x25\x27-\x3b\x3d-\ud7ff\ue000-\ufffd]*$/;
+const PLAIN_CHARACTER_DATA = /^[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd]*$/;
+
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
 }
@@ -533,6 +607,9 @@ function isNameStart(c: number): boolean {
     (c >= 0xfdf0 && c <= 0xfffd)
   );
 }
+
+/** isNameChar for the ASCII range, as a table: names are read a character at a time. */
+const ASCII_NAME_CHAR = Uint8Array.from({ length: 0x80 }, (_, c) => (isNameChar(c) ? 1 : 0));
 
 function isNameChar(c: number): boolean {
   if (c < 0x80) {
