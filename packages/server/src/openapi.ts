@@ -36,6 +36,27 @@ function input(properties: Record<string, Schema>, required: readonly string[] =
 
 const page = (key: string, item: string): Schema => object({ totalCount: int, count: int, [key]: arrayOf(ref(item)) });
 
+/** A group's update policy, as it is stored and as it is changed. */
+const groupPolicy = {
+  policy_updates_enabled: bool,
+  policy_safe_mode: bool,
+  policy_office_hours: bool,
+  policy_timezone: nullableStr,
+  policy_period_interval: str,
+  policy_max_updates_per_period: int,
+  policy_update_timeout: str,
+};
+
+const role: Schema = { type: 'string', enum: ['admin', 'viewer'] };
+/** An API token as listed; its secret is shown only when it is created. */
+const apiTokenFields = {
+  id: str,
+  name: str,
+  role,
+  created_ts: time,
+  last_used_ts: nullableTime,
+};
+
 const schemas: Record<string, Schema> = {
   error: object(
     {
@@ -107,13 +128,7 @@ const schemas: Record<string, Schema> = {
       rollout_in_progress: bool,
       application_id: str,
       channel_id: nullableStr,
-      policy_updates_enabled: bool,
-      policy_safe_mode: bool,
-      policy_office_hours: bool,
-      policy_timezone: nullableStr,
-      policy_period_interval: str,
-      policy_max_updates_per_period: int,
-      policy_update_timeout: str,
+      ...groupPolicy,
       channel: ref('channel'),
       track: str,
       maintenance_windows: { ...arrayOf(str), 'x-ballast': true },
@@ -203,18 +218,10 @@ const schemas: Record<string, Schema> = {
     instance_id: nullableStr,
   }),
   apiToken: object({
-    id: str,
-    name: str,
-    role: { type: 'string', enum: ['admin', 'viewer'] },
-    created_ts: time,
-    last_used_ts: nullableTime,
+    ...apiTokenFields,
   }),
   createdApiToken: object({
-    id: str,
-    name: str,
-    role: { type: 'string', enum: ['admin', 'viewer'] },
-    created_ts: time,
-    last_used_ts: nullableTime,
+    ...apiTokenFields,
     token: { type: 'string', description: 'The secret; shown once, never stored' },
   }),
   storedPayload: object({
@@ -232,13 +239,7 @@ const schemas: Record<string, Schema> = {
       name: { type: 'string', maxLength: 50 },
       description: { type: 'string', maxLength: 250 },
       channel_id: nullableStr,
-      policy_updates_enabled: bool,
-      policy_safe_mode: bool,
-      policy_office_hours: bool,
-      policy_timezone: nullableStr,
-      policy_period_interval: str,
-      policy_max_updates_per_period: int,
-      policy_update_timeout: str,
+      ...groupPolicy,
       track: { type: 'string', maxLength: 256 },
       maintenance_windows: arrayOf(str),
       failure_halt_threshold: { type: 'number', nullable: true },
@@ -272,7 +273,7 @@ const schemas: Record<string, Schema> = {
     ['version', 'url'],
   ),
   updateInstanceConfig: input({ alias: str }, ['alias']),
-  apiTokenConfig: input({ name: str, role: { type: 'string', enum: ['admin', 'viewer'] } }, ['name', 'role']),
+  apiTokenConfig: input({ name: str, role }, ['name', 'role']),
 };
 
 const errorResponse = (description: string) => ({
@@ -297,12 +298,14 @@ const queryParam = (name: string, schema: Schema, description = '') => ({
 });
 
 const appParam = pathParam('appId', 'Application id (bare, in braces, or URL-encoded) or product id');
-const groupParam = pathParam('groupId');
+const groupParams = [appParam, pathParam('groupId')];
 const pageParams = [
   queryParam('page', { type: 'integer', minimum: 0 }),
   queryParam('perpage', { type: 'integer', minimum: 1 }),
 ];
 const durationParam = queryParam('duration', { type: 'string', enum: ['1h', '1d', '7d', '30d'] }, 'Default 1d');
+/** A group's statistics over the last `duration`. */
+const overTime = [...groupParams, durationParam];
 
 const readErrors = {
   '400': errorResponse('Bad parameters'),
@@ -318,8 +321,69 @@ const writeErrors = {
 };
 const deleted = { '204': { description: 'Deleted' }, ...writeErrors };
 
+/** 200 with a JSON body, or one of the errors a read can meet. */
+const reads = (description: string, schema: Schema) => ({ '200': json(description, schema), ...readErrors });
+/** 200 with a JSON body, or one of the errors a write can meet. */
+const writes = (description: string, schema: Schema) => ({ '200': json(description, schema), ...writeErrors });
+const xmlContent = { 'text/xml': { schema: str } };
+/** An answer holding an Omaha XML document. */
+const xml = (description: string) => ({ description, content: xmlContent });
+const xmlBody = { required: true, content: xmlContent };
+const binary = { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } };
+
 function op(summary: string, extra: Record<string, unknown>, ballast = false): Record<string, unknown> {
   return { summary, ...(ballast && { 'x-ballast': true }), ...extra };
+}
+
+/** A route with only a GET, answering `schema` as JSON. */
+function readOnly(summary: string, read: { parameters: readonly unknown[]; ok: string; schema: Schema }) {
+  return { get: op(summary, { parameters: read.parameters, responses: reads(read.ok, read.schema) }) };
+}
+
+/** A kind of thing the REST API keeps, with a collection route (list, create) and an item route (get, change, delete). */
+interface Kept {
+  /** One of them in a summary, with its article: 'a group'. */
+  readonly one: string;
+  /** The key of a page of them, also in 'List groups'. */
+  readonly many: string;
+  /** The schema of one, also in the answer 'The group'. */
+  readonly schema: string;
+  /** The schema of the request body that creates or changes one. */
+  readonly config: string;
+}
+
+const application: Kept = { one: 'an application', many: 'applications', schema: 'application', config: 'appConfig' };
+const group: Kept = { one: 'a group', many: 'groups', schema: 'group', config: 'groupConfig' };
+const channel: Kept = { one: 'a channel', many: 'channels', schema: 'channel', config: 'channelConfig' };
+const pkg: Kept = { one: 'a package', many: 'packages', schema: 'package', config: 'packageConfig' };
+
+/** GET (a page of them) and POST (create one) on the collection of `kept`. */
+function collection(
+  kept: Kept,
+  routes: { readonly list: readonly unknown[]; readonly create: readonly unknown[]; readonly createSummary?: string },
+) {
+  return {
+    get: op(`List ${kept.many}`, { parameters: routes.list, responses: reads('A page', page(kept.many, kept.schema)) }),
+    post: op(routes.createSummary ?? `Create ${kept.one}`, {
+      parameters: routes.create,
+      requestBody: body(kept.config),
+      responses: writes('Created', ref(kept.schema)),
+    }),
+  };
+}
+
+/** GET, PUT (only the keys sent) and DELETE of one of `kept`, named by the path `parameters`. */
+function item(kept: Kept, routes: { readonly parameters: readonly unknown[]; readonly changeSummary?: string }) {
+  const { parameters } = routes;
+  return {
+    get: op(`Get ${kept.one}`, { parameters, responses: reads(`The ${kept.schema}`, ref(kept.schema)) }),
+    put: op(routes.changeSummary ?? `Change ${kept.one} (only the keys sent)`, {
+      parameters,
+      requestBody: body(kept.config),
+      responses: writes('Changed', ref(kept.schema)),
+    }),
+    delete: op(`Delete ${kept.one}`, { parameters, responses: deleted }),
+  };
 }
 
 const bearer = [{ bearerAuth: [] }];
@@ -361,14 +425,11 @@ export const openApiDocument = {
         'Omaha endpoint for update_engine (also at /v1/update/, or only at /v1/update/{suffix} with --omaha-suffix)',
         {
           security: open,
-          requestBody: { required: true, content: { 'text/xml': { schema: str } } },
+          requestBody: xmlBody,
           responses: {
-            '200': { description: 'Omaha response', content: { 'text/xml': { schema: str } } },
-            '400': {
-              description: 'Malformed request (an Omaha error document)',
-              content: { 'text/xml': { schema: str } },
-            },
-            '413': { description: 'Request over 64 KiB', content: { 'text/xml': { schema: str } } },
+            '200': xml('Omaha response'),
+            '400': xml('Malformed request (an Omaha error document)'),
+            '413': xml('Request over 64 KiB'),
             '503': errorResponse('Database unavailable'),
           },
         },
@@ -377,11 +438,11 @@ export const openApiDocument = {
     '/v1/update/': {
       post: op('Omaha endpoint, as Flatcar nodes address it (SERVER=http://host:port/v1/update/)', {
         security: open,
-        requestBody: { required: true, content: { 'text/xml': { schema: str } } },
+        requestBody: xmlBody,
         responses: {
-          '200': { description: 'Omaha response', content: { 'text/xml': { schema: str } } },
-          '400': { description: 'Malformed request', content: { 'text/xml': { schema: str } } },
-          '413': { description: 'Request over 64 KiB', content: { 'text/xml': { schema: str } } },
+          '200': xml('Omaha response'),
+          '400': xml('Malformed request'),
+          '413': xml('Request over 64 KiB'),
           '503': errorResponse('Database unavailable'),
         },
       }),
@@ -393,10 +454,7 @@ export const openApiDocument = {
           security: open,
           parameters: [pathParam('path', 'File path below the payload directory')],
           responses: {
-            '200': {
-              description: 'The file',
-              content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-            },
+            '200': { description: 'The file', content: binary },
             '206': { description: 'The requested range' },
             '304': { description: 'Not modified (If-None-Match)' },
             '400': errorResponse('Not a payload path (.., hidden files, bad characters)'),
@@ -414,99 +472,50 @@ export const openApiDocument = {
           parameters: [
             pathParam('path', 'File path below the payload directory, e.g. 4081.2.0/flatcar_production_update.gz'),
           ],
-          requestBody: {
-            required: true,
-            content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-          },
-          responses: { '200': json('Stored', ref('storedPayload')), ...writeErrors },
+          requestBody: { required: true, content: binary },
+          responses: writes('Stored', ref('storedPayload')),
         },
         true,
       ),
     },
-    '/api/apps': {
-      get: op('List applications', {
-        parameters: pageParams,
-        responses: { '200': json('A page', page('applications', 'application')), ...readErrors },
-      }),
-      post: op('Create an application', {
-        parameters: [
-          queryParam('clone_from', str, 'Copy the channels (without packages) and groups of this application'),
-        ],
-        requestBody: body('appConfig'),
-        responses: { '200': json('Created', ref('application')), ...writeErrors },
-      }),
-    },
-    '/api/apps/{appId}': {
-      get: op('Get an application', {
-        parameters: [appParam],
-        responses: { '200': json('The application', ref('application')), ...readErrors },
-      }),
-      put: op('Change an application (only the keys sent)', {
-        parameters: [appParam],
-        requestBody: body('appConfig'),
-        responses: { '200': json('Changed', ref('application')), ...writeErrors },
-      }),
-      delete: op('Delete an application', { parameters: [appParam], responses: deleted }),
-    },
-    '/api/apps/{appId}/groups': {
-      get: op('List groups', {
-        parameters: [appParam, ...pageParams],
-        responses: { '200': json('A page', page('groups', 'group')), ...readErrors },
-      }),
-      post: op('Create a group', {
-        parameters: [appParam],
-        requestBody: body('groupConfig'),
-        responses: { '200': json('Created', ref('group')), ...writeErrors },
-      }),
-    },
-    '/api/apps/{appId}/groups/{groupId}': {
-      get: op('Get a group', {
-        parameters: [appParam, groupParam],
-        responses: { '200': json('The group', ref('group')), ...readErrors },
-      }),
-      put: op('Change a group (only the keys sent)', {
-        parameters: [appParam, groupParam],
-        requestBody: body('groupConfig'),
-        responses: { '200': json('Changed', ref('group')), ...writeErrors },
-      }),
-      delete: op('Delete a group', { parameters: [appParam, groupParam], responses: deleted }),
-    },
+    '/api/apps': collection(application, {
+      list: pageParams,
+      create: [queryParam('clone_from', str, 'Copy the channels (without packages) and groups of this application')],
+    }),
+    '/api/apps/{appId}': item(application, { parameters: [appParam] }),
+    '/api/apps/{appId}/groups': collection(group, { list: [appParam, ...pageParams], create: [appParam] }),
+    '/api/apps/{appId}/groups/{groupId}': item(group, { parameters: groupParams }),
     '/api/apps/{appId}/groups/{groupId}/resume': {
       post: op(
         'Resume a group the server paused (failure halt, safe mode)',
-        { parameters: [appParam, groupParam], responses: { '200': json('Resumed', ref('group')), ...writeErrors } },
+        { parameters: groupParams, responses: writes('Resumed', ref('group')) },
         true,
       ),
     },
-    '/api/apps/{appId}/groups/{groupId}/version_timeline': {
-      get: op('Instance counts per version over time', {
-        parameters: [appParam, groupParam, durationParam],
-        responses: { '200': json('Timeline', ref('versionTimeline')), ...readErrors },
-      }),
-    },
-    '/api/apps/{appId}/groups/{groupId}/status_timeline': {
-      get: op('Status changes per status and version over time', {
-        parameters: [appParam, groupParam, durationParam],
-        responses: { '200': json('Timeline', ref('statusTimeline')), ...readErrors },
-      }),
-    },
-    '/api/apps/{appId}/groups/{groupId}/instances_stats': {
-      get: op('Instance counts per status', {
-        parameters: [appParam, groupParam, durationParam],
-        responses: { '200': json('Counts', ref('instancesStats')), ...readErrors },
-      }),
-    },
-    '/api/apps/{appId}/groups/{groupId}/version_breakdown': {
-      get: op('Share of instances per version', {
-        parameters: [appParam, groupParam],
-        responses: { '200': json('Breakdown', arrayOf(ref('versionBreakdownEntry'))), ...readErrors },
-      }),
-    },
+    '/api/apps/{appId}/groups/{groupId}/version_timeline': readOnly('Instance counts per version over time', {
+      parameters: overTime,
+      ok: 'Timeline',
+      schema: ref('versionTimeline'),
+    }),
+    '/api/apps/{appId}/groups/{groupId}/status_timeline': readOnly('Status changes per status and version over time', {
+      parameters: overTime,
+      ok: 'Timeline',
+      schema: ref('statusTimeline'),
+    }),
+    '/api/apps/{appId}/groups/{groupId}/instances_stats': readOnly('Instance counts per status', {
+      parameters: overTime,
+      ok: 'Counts',
+      schema: ref('instancesStats'),
+    }),
+    '/api/apps/{appId}/groups/{groupId}/version_breakdown': readOnly('Share of instances per version', {
+      parameters: groupParams,
+      ok: 'Breakdown',
+      schema: arrayOf(ref('versionBreakdownEntry')),
+    }),
     '/api/apps/{appId}/groups/{groupId}/instances': {
       get: op('List instances of a group', {
         parameters: [
-          appParam,
-          groupParam,
+          ...groupParams,
           queryParam('status', { type: 'integer', minimum: 0, maximum: 8 }, '0 any, 1 undefined ... 8 on hold'),
           ...pageParams,
           queryParam('sortFilter', str, '0 alias (default), 1 ip, 2 last check'),
@@ -516,81 +525,41 @@ export const openApiDocument = {
           durationParam,
           queryParam('version', str),
         ],
-        responses: { '200': json('A page', ref('instancePage')), ...readErrors },
+        responses: reads('A page', ref('instancePage')),
       }),
     },
-    '/api/apps/{appId}/groups/{groupId}/instancescount': {
-      get: op('Count instances of a group', {
-        parameters: [appParam, groupParam, durationParam],
-        responses: { '200': json('Count', ref('instanceCount')), ...readErrors },
-      }),
-    },
-    '/api/apps/{appId}/groups/{groupId}/instances/{instanceId}': {
-      get: op('Get an instance', {
-        parameters: [appParam, groupParam, pathParam('instanceId')],
-        responses: { '200': json('The instance', ref('instance')), ...readErrors },
-      }),
-    },
+    '/api/apps/{appId}/groups/{groupId}/instancescount': readOnly('Count instances of a group', {
+      parameters: overTime,
+      ok: 'Count',
+      schema: ref('instanceCount'),
+    }),
+    '/api/apps/{appId}/groups/{groupId}/instances/{instanceId}': readOnly('Get an instance', {
+      parameters: [...groupParams, pathParam('instanceId')],
+      ok: 'The instance',
+      schema: ref('instance'),
+    }),
     '/api/apps/{appId}/groups/{groupId}/instances/{instanceId}/status_history': {
       get: op('Status history of an instance, newest first', {
         parameters: [
-          appParam,
-          groupParam,
+          ...groupParams,
           pathParam('instanceId'),
           queryParam('limit', { type: 'integer', minimum: 0 }, 'Default 20'),
         ],
-        responses: { '200': json('History', arrayOf(ref('instanceStatusHistory'))), ...readErrors },
+        responses: reads('History', arrayOf(ref('instanceStatusHistory'))),
       }),
     },
-    '/api/apps/{appId}/channels': {
-      get: op('List channels', {
-        parameters: [appParam, ...pageParams],
-        responses: { '200': json('A page', page('channels', 'channel')), ...readErrors },
-      }),
-      post: op('Create a channel', {
-        parameters: [appParam],
-        requestBody: body('channelConfig'),
-        responses: { '200': json('Created', ref('channel')), ...writeErrors },
-      }),
-    },
-    '/api/apps/{appId}/channels/{channelId}': {
-      get: op('Get a channel', {
-        parameters: [appParam, pathParam('channelId')],
-        responses: { '200': json('The channel', ref('channel')), ...readErrors },
-      }),
-      put: op('Change a channel, e.g. point it at a package (only the keys sent)', {
-        parameters: [appParam, pathParam('channelId')],
-        requestBody: body('channelConfig'),
-        responses: { '200': json('Changed', ref('channel')), ...writeErrors },
-      }),
-      delete: op('Delete a channel', { parameters: [appParam, pathParam('channelId')], responses: deleted }),
-    },
-    '/api/apps/{appId}/packages': {
-      get: op('List packages', {
-        parameters: [appParam, ...pageParams, queryParam('searchVersion', str)],
-        responses: { '200': json('A page', page('packages', 'package')), ...readErrors },
-      }),
-      post: op(
+    '/api/apps/{appId}/channels': collection(channel, { list: [appParam, ...pageParams], create: [appParam] }),
+    '/api/apps/{appId}/channels/{channelId}': item(channel, {
+      parameters: [appParam, pathParam('channelId')],
+      changeSummary: 'Change a channel, e.g. point it at a package (only the keys sent)',
+    }),
+    '/api/apps/{appId}/packages': collection(pkg, {
+      list: [appParam, ...pageParams, queryParam('searchVersion', str)],
+      create: [appParam],
+      createSummary:
         'Create a package; with a hosted file (url under /flatcar/ and filename) its size and hashes are filled in',
-        {
-          parameters: [appParam],
-          requestBody: body('packageConfig'),
-          responses: { '200': json('Created', ref('package')), ...writeErrors },
-        },
-      ),
-    },
-    '/api/apps/{appId}/packages/{packageId}': {
-      get: op('Get a package', {
-        parameters: [appParam, pathParam('packageId')],
-        responses: { '200': json('The package', ref('package')), ...readErrors },
-      }),
-      put: op('Change a package (only the keys sent)', {
-        parameters: [appParam, pathParam('packageId')],
-        requestBody: body('packageConfig'),
-        responses: { '200': json('Changed', ref('package')), ...writeErrors },
-      }),
-      delete: op('Delete a package', { parameters: [appParam, pathParam('packageId')], responses: deleted }),
-    },
+    }),
+    '/api/apps/{appId}/packages/{packageId}': item(pkg, { parameters: [appParam, pathParam('packageId')] }),
     '/api/instances/{instanceId}': {
       put: op('Set an instance alias', {
         parameters: [
@@ -598,7 +567,7 @@ export const openApiDocument = {
           queryParam('app_id', str, 'Answer with the instance as seen by this application'),
         ],
         requestBody: body('updateInstanceConfig'),
-        responses: { '200': json('Changed', { type: 'object' }), ...writeErrors },
+        responses: writes('Changed', { type: 'object' }),
       }),
     },
     '/api/activity': {
@@ -614,21 +583,18 @@ export const openApiDocument = {
           queryParam('end', time),
           ...pageParams,
         ],
-        responses: { '200': json('A page', page('activities', 'activity')), ...readErrors },
+        responses: reads('A page', page('activities', 'activity')),
       }),
     },
     '/api/tokens': {
       get: op(
         'List API tokens (admin)',
-        { responses: { '200': json('Tokens', object({ tokens: arrayOf(ref('apiToken')) })), ...writeErrors } },
+        { responses: writes('Tokens', object({ tokens: arrayOf(ref('apiToken')) })) },
         true,
       ),
       post: op(
         'Create an API token (admin); the answer holds the secret, shown once',
-        {
-          requestBody: body('apiTokenConfig'),
-          responses: { '200': json('Created', ref('createdApiToken')), ...writeErrors },
-        },
+        { requestBody: body('apiTokenConfig'), responses: writes('Created', ref('createdApiToken')) },
         true,
       ),
     },
