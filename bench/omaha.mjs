@@ -13,12 +13,18 @@
 // comparison with earlier runs. The JSON also gives each server's CPU time per update check at peak
 // (`cpuUsPerRequest`, from /proc), which other load on the machine does not change as much as the rate.
 //
+// `floor` (needs `sqlite` in the same run, whose database it reads) is the least work an update server can do per
+// check, with none of Ballast's: a node:http server that reads the body, parses it with @ballast/omaha, reads the
+// instance's row from the same SQLite database (better-sqlite3, one prepared statement) and answers noupdate. Its
+// ratio to the bare server shows what parsing and one database read cost on the machine at hand, and so how much of
+// the gap between Ballast and the bare server is Ballast's own.
+//
 // With --writes, each check of an instance reports another version than its previous one (3815.2.0 and 3815.2.1 in
 // turn, both answered noupdate), so that every check writes the instance, as every check of a real fleet does: its
 // nodes check every 45 minutes, past the 5 minutes within which an unchanged check-in is not written again.
 //
 //   npm run build && node bench/omaha.mjs [--instances 100000] [--seconds 20] [--connections 32]
-//                                         [--targets bare,sqlite,postgres] [--postgres URL] [--writes]
+//                                         [--targets bare,sqlite,floor,postgres] [--postgres URL] [--writes]
 //                                         [--profile DIR]
 //
 // --profile DIR writes a V8 CPU profile of each Ballast server from the end of registration to its stop into
@@ -36,7 +42,7 @@ const { values } = parseArgs({
     instances: { type: 'string', default: '100000' },
     seconds: { type: 'string', default: '20' },
     connections: { type: 'string', default: '32' },
-    targets: { type: 'string', default: 'bare,sqlite,postgres' },
+    targets: { type: 'string', default: 'bare,sqlite,floor,postgres' },
     postgres: { type: 'string' },
     writes: { type: 'boolean', default: false },
     profile: { type: 'string' },
@@ -169,6 +175,38 @@ function ballastScript(port, db, profile) {
     await server.ready;
     console.log('READY ' + server.url);
     process.once('SIGTERM', () => stopProfiler().then(() => server.close()));`;
+}
+
+/** The floor: parse, one read of the instance's row, answer (see the top of this file). */
+function floorScript(port, dbPath) {
+  const modules = (path) => JSON.stringify(join(root, path));
+  return `
+    import { createServer } from 'node:http';
+    import Database from ${modules('node_modules/better-sqlite3/lib/index.js')};
+    import { buildResponse, parseRequest } from ${modules('packages/omaha/dist/index.js')};
+    const db = new Database(${JSON.stringify(dbPath)});
+    db.pragma('journal_mode = WAL');
+    db.pragma('cache_size = -65536');
+    const findInstance = db.prepare('select ia.version, ia.status, ia.group_id from instance i ' +
+      'join instance_application ia on ia.instance_id = i.id where i.id = ? and ia.application_id = ?').raw(true);
+    const answer = (app) => ({ appId: app.appId, status: 'ok', ping: { status: 'ok' }, events: [],
+      updateCheck: { status: 'noupdate', urls: [], manifests: [] } });
+    createServer((req, res) => {
+      const chunks = [];
+      req.on('data', (chunk) => chunks.push(chunk));
+      req.on('end', () => {
+        const request = parseRequest(Buffer.concat(chunks));
+        if (!request.ok) {
+          res.writeHead(400).end();
+          return;
+        }
+        for (const app of request.value.apps) findInstance.all(app.machineId ?? '', '${FLATCAR}');
+        const body = buildResponse({ protocol: '3.0', server: 'nebraska', dayStart: { elapsedSeconds: '0' },
+          apps: request.value.apps.map(answer) });
+        res.writeHead(200, { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      });
+    }).listen(${port}, '127.0.0.1', () => console.log('READY http://127.0.0.1:${port}'));`;
 }
 
 async function json(url, method, body) {
@@ -410,12 +448,17 @@ try {
     await publishCurrent(server.url);
     results[target] = await measure(target, server, true);
     await stop(server.child);
+    if (target === 'sqlite' && TARGETS.includes('floor')) {
+      const floor = await startProcess(floorScript(await freePort(), join(dir, 'ballast.db')));
+      results.floor = await measure('floor', floor, false);
+      await stop(floor.child);
+    }
   }
 } finally {
   pg?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-for (const target of ['sqlite', 'postgres']) {
+for (const target of ['sqlite', 'floor', 'postgres']) {
   if (results[target] && results.bare) {
     results[target].ratioToBare = Number(
       (results[target].requestsPerSecond / results.bare.requestsPerSecond).toFixed(3),
