@@ -17,6 +17,7 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/setup/property-seed.ts'],
     testTimeout: 30_000,
     pool: 'forks',
   },
