@@ -1,10 +1,14 @@
 import { makeDataUrl } from '../dataurl/index.js';
-import { decodeGoJson } from '../ignition/go-json-decode.js';
-import { type AnyIgnitionConfig, IGNITION_SPECS, parseSemver } from '../ignition/ignition-version.js';
-import { parseJsonTree } from '../ignition/json-tree.js';
+import {
+  type AnyIgnitionConfig,
+  IGNITION_SPECS,
+  IGNITION_TYPE_NAMES,
+  parseSemver,
+} from '../ignition/ignition-version.js';
 import { parseIgnition } from '../ignition/parse-ignition.js';
 import { validateIgnition } from '../ignition/validate-ignition.js';
 import type { Report } from '../report.js';
+import { decodeGoJson, parseJsonTree } from '../schema/decode-json.js';
 import { DecodeCodes, decodeParsedYaml, yamlErrorText } from '../schema/decode-yaml.js';
 import { fromInput, type GoInput, isGoValue } from '../schema/go-input.js';
 import { isNilSlice } from '../schema/go-value.js';
@@ -274,7 +278,7 @@ function mergedConfigValidator(version: '3.3.0' | '3.4.0'): MergedConfigValidato
     if ('error' in parsedTree) {
       return [{ severity: 'error', code: 'JSON_SYNTAX', message: parsedTree.error.message, path: [] }, invalid];
     }
-    const decoded = decodeGoJson(parsedTree.tree, IGNITION_SPECS[version]);
+    const decoded = decodeGoJson(parsedTree.tree, IGNITION_SPECS[version], IGNITION_TYPE_NAMES);
     if (decoded.error !== undefined) {
       return [{ severity: 'error', code: 'JSON_TYPE', message: decoded.error.message, path: [] }, invalid];
     }

@@ -1,3 +1,4 @@
+import type { GoTypeNames } from '../schema/decode-json.js';
 import type { GoStruct } from '../schema/model.js';
 import { type Config3_0, Ignition3_0 } from './ignition3-0.js';
 import { type Config3_1, Ignition3_1 } from './ignition3-1.js';
@@ -30,6 +31,27 @@ export const IGNITION_SPECS: { readonly [V in IgnitionVersion]: GoStruct } = {
   '3.2.0': Ignition3_2,
   '3.3.0': Ignition3_3,
   '3.4.0': Ignition3_4,
+};
+
+/**
+ * How encoding/json names Ignition's types in its messages: structs are in package `types`, and some lists hold
+ * named string types (`type Device string`) that the model keeps as plain strings.
+ */
+export const IGNITION_TYPE_NAMES: GoTypeNames = {
+  pkg: 'types',
+  namedStrings: {
+    'Raid.devices': 'Device',
+    'Raid.options': 'RaidOption',
+    'Filesystem.options': 'FilesystemOption',
+    'Filesystem.mountOptions': 'MountOption',
+    'PasswdUser.groups': 'Group',
+    'PasswdUser.sshAuthorizedKeys': 'SSHAuthorizedKey',
+    'Proxy.noProxy': 'NoProxyItem',
+    'KernelArguments.shouldExist': 'KernelArgument',
+    'KernelArguments.shouldNotExist': 'KernelArgument',
+    'Luks.options': 'LuksOption',
+    'Luks.openOptions': 'OpenOption',
+  },
 };
 
 /** True for a string that names a supported spec version. */

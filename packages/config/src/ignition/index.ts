@@ -1,5 +1,14 @@
+export {
+  decodeGoJson,
+  type GoJsonError as GoDecodeError,
+  type GoJsonError as JsonSyntaxError,
+  type GoTypeNames,
+  type JsonEntry,
+  type JsonNode,
+  lineColumn,
+  parseJsonTree,
+} from '../schema/decode-json.js';
 export { formatIgnition } from './format-ignition.js';
-export { decodeGoJson, type GoDecodeError } from './go-json-decode.js';
 export * from './ignition-errors.js';
 export { formatReportLine, type IgnitionValidateOutput, ignitionValidateOutput } from './ignition-validate-output.js';
 export * from './ignition-version.js';
@@ -8,7 +17,6 @@ export * from './ignition3-1.js';
 export * from './ignition3-2.js';
 export * from './ignition3-3.js';
 export * from './ignition3-4.js';
-export { type JsonEntry, type JsonNode, type JsonSyntaxError, lineColumn, parseJsonTree } from './json-tree.js';
 export { mergeIgnition } from './merge-ignition.js';
 export { type IgnitionParse, parseIgnition } from './parse-ignition.js';
 export { upgradeIgnition } from './upgrade-ignition.js';

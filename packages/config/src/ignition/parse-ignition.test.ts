@@ -41,6 +41,21 @@ describe('parseIgnition', () => {
     expect(parseIgnition('{').reports.map((x) => [x.message, x.line, x.column])).toEqual([
       ['unexpected end of JSON input', 0, 0],
     ]);
+    const deep = `{"ignition":{"version":"3.3.0"},"x":${'['.repeat(10001)}${']'.repeat(10001)}}`;
+    expect(parseIgnition(deep).reports.map((x) => [x.message, x.line, x.column])).toEqual([
+      ["invalid character '[' exceeded max depth", 1, 10037],
+    ]);
+  });
+
+  it('decodes a repeated list over what the earlier one left, as Go slices keep their capacity', () => {
+    // The third `files` reuses the second element of the first (the second `files` only shortened the list).
+    const r = parseIgnition(
+      '{"ignition":{"version":"3.3.0"},"storage":{"files":[{"path":"/a"},{"path":"/b","mode":99999},{"path":"/c"}],"files":[{"path":"/d"}],"files":[{"path":"/e"},{"path":"/f"}]}}',
+    );
+    expect(r.reports.map(line)).toEqual([
+      'error at $.storage.files.1.mode, line 1 col 157: illegal file mode',
+      'warning at $.storage.files.1.mode, line 1 col 157: setuid/setgid/sticky bits are not supported in spec versions older than 3.4.0',
+    ]);
   });
 
   it('detects versions as go-semver and Ignition do', () => {

@@ -1,15 +1,15 @@
 import type { ConfigPath, Report } from '../report.js';
+import { decodeGoJson, type JsonNode, lineColumn, parseJsonTree } from '../schema/decode-json.js';
 import { field, type GoStruct, type GoType, str, struct } from '../schema/model.js';
-import { decodeGoJson } from './go-json-decode.js';
 import { IGNITION_MESSAGES } from './ignition-errors.js';
 import {
   type AnyIgnitionConfig,
   IGNITION_SPECS,
+  IGNITION_TYPE_NAMES,
   type IgnitionVersion,
   parseSemver,
   supportedVersionOf,
 } from './ignition-version.js';
-import { type JsonNode, lineColumn, parseJsonTree } from './json-tree.js';
 import { validateIgnition } from './validate-ignition.js';
 
 /** What parseIgnition found: the config when it is usable, its spec version when known, and every report. */
@@ -52,7 +52,7 @@ export function parseIgnition(source: string): IgnitionParse {
     );
   }
   const tree = parsed.tree;
-  const stub = decodeGoJson(tree, VersionStub, 'util');
+  const stub = decodeGoJson(tree, VersionStub, { pkg: 'util' });
   if (stub.error !== undefined) {
     return fail(
       [positioned(report('JSON_TYPE', stub.error.message, []), bytes, stub.error.offset)],
@@ -76,7 +76,7 @@ export function parseIgnition(source: string): IgnitionParse {
     );
   }
   const spec = IGNITION_SPECS[version];
-  const decoded = decodeGoJson(tree, spec);
+  const decoded = decodeGoJson(tree, spec, IGNITION_TYPE_NAMES);
   if (decoded.error !== undefined) {
     return {
       config: undefined,

@@ -30,14 +30,12 @@ export function decodeJson<S extends GoStruct>(source: string | Uint8Array, type
       positions: noPositions,
     };
   }
-  const tree = parseJsonTree(bytes);
-  const decoder = new JsonDecoder();
-  const value = zeroOf(type) as GoValue<S>;
-  decoder.value(tree, type, { get: () => value, set: () => {} });
-  if (decoder.error) {
+  const tree = buildTree(bytes);
+  const { value, error } = decodeGoJson(tree, type);
+  if (error) {
     return {
       value: undefined,
-      reports: [errorReport(JsonDecodeCodes.jsonType, decoder.error, bytes)],
+      reports: [errorReport(JsonDecodeCodes.jsonType, error, bytes)],
       positions: noPositions,
     };
   }
@@ -48,7 +46,8 @@ export function decodeJson<S extends GoStruct>(source: string | Uint8Array, type
   return { value, reports: unusedKeyReports(type, value, positions), positions };
 }
 
-interface GoJsonError {
+/** An encoding/json error (syntax or type): Go's message and the byte offset it reports. */
+export interface GoJsonError {
   readonly message: string;
   /** encoding/json's `Offset`: the error occurred after reading this many bytes. */
   readonly offset: number;
@@ -56,30 +55,23 @@ interface GoJsonError {
 
 function errorReport(code: string, e: GoJsonError, bytes: Uint8Array): Report {
   // Ignition puts the report at the byte the offset names; past the end there is no line and column.
-  const at = bytePositions(bytes, [e.offset])[0];
-  return { severity: 'error', code, message: e.message, path: [], ...(at ? { line: at.line, column: at.column } : {}) };
+  const { line, column } = lineColumn(bytes, e.offset);
+  return { severity: 'error', code, message: e.message, path: [], ...(line > 0 ? { line, column } : {}) };
 }
 
-/** vcontext's `FixLineColumn`: 1-based lines and byte columns of byte offsets (undefined past the end). */
-function bytePositions(bytes: Uint8Array, offsets: readonly number[]): (Position | undefined)[] {
-  const order = offsets.map((o, i) => [o, i] as const).sort((a, b) => a[0] - b[0]);
-  const out: (Position | undefined)[] = offsets.map(() => undefined);
-  let k = 0;
+/** vcontext's `FixLineColumn`: the 1-based line and byte column of a byte offset (0 and 0 past the end). */
+export function lineColumn(bytes: Uint8Array, offset: number): Position {
+  if (offset < 0 || offset >= bytes.length) return { line: 0, column: 0 };
   let line = 1;
   let column = 1;
-  for (let i = 0; i < bytes.length && k < order.length; i++) {
-    while (k < order.length && order[k]![0] === i) {
-      out[order[k]![1]] = { line, column };
-      k++;
-    }
-    while (k < order.length && order[k]![0] < i) k++;
+  for (let i = 0; i < offset; i++) {
     column++;
     if (bytes[i] === 0x0a) {
       line++;
       column = 1;
     }
   }
-  return out;
+  return { line, column };
 }
 
 // --- syntax: encoding/json's scanner ---
@@ -325,22 +317,30 @@ export function checkJson(bytes: Uint8Array): GoJsonError | undefined {
 // --- the tree: coreos/go-json's nodes ---
 
 /** A JSON value with byte offsets: `start` at its first byte, `end` just past its last. */
-type JsonNode =
-  | { readonly kind: 'object'; readonly start: number; readonly end: number; readonly entries: JsonEntry[] }
-  | { readonly kind: 'array'; readonly start: number; readonly end: number; readonly items: JsonNode[] }
+export type JsonNode =
+  | { readonly kind: 'object'; readonly start: number; readonly end: number; readonly entries: readonly JsonEntry[] }
+  | { readonly kind: 'array'; readonly start: number; readonly end: number; readonly items: readonly JsonNode[] }
   | { readonly kind: 'string'; readonly start: number; readonly end: number; readonly value: string }
-  | { readonly kind: 'number'; readonly start: number; readonly end: number; readonly text: string }
+  | { readonly kind: 'number'; readonly start: number; readonly end: number; readonly literal: string }
   | { readonly kind: 'bool'; readonly start: number; readonly end: number; readonly value: boolean }
   | { readonly kind: 'null'; readonly start: number; readonly end: number };
 
-interface JsonEntry {
+/** One `"key": value` of an object, in source order (repeated keys kept). */
+export interface JsonEntry {
   readonly key: string;
+  /** The offset of the key's opening quote. */
   readonly keyStart: number;
   readonly value: JsonNode;
 }
 
-/** Parses text that `checkJson` accepted. Iterative: JSON may nest 10000 deep. */
-function parseJsonTree(bytes: Uint8Array): JsonNode {
+/** Reads JSON text as encoding/json accepts it: the tree with byte offsets, or the syntax error Go gives. */
+export function parseJsonTree(bytes: Uint8Array): { readonly tree: JsonNode } | { readonly error: GoJsonError } {
+  const error = checkJson(bytes);
+  return error ? { error } : { tree: buildTree(bytes) };
+}
+
+/** Builds the tree of text that `checkJson` accepted. Iterative: JSON may nest 10000 deep. */
+function buildTree(bytes: Uint8Array): JsonNode {
   let pos = 0;
   const skipSpace = (): void => {
     while (pos < bytes.length && isSpace(bytes[pos]!)) pos++;
@@ -351,8 +351,8 @@ function parseJsonTree(bytes: Uint8Array): JsonNode {
   const attach = (node: JsonNode): void => {
     const top = stack[stack.length - 1];
     if (!top) result = node;
-    else if (top.node.kind === 'array') top.node.items.push(node);
-    else top.node.entries.push({ key: top.key!.key, keyStart: top.key!.keyStart, value: node });
+    else if (top.node.kind === 'array') (top.node.items as JsonNode[]).push(node);
+    else (top.node.entries as JsonEntry[]).push({ key: top.key!.key, keyStart: top.key!.keyStart, value: node });
   };
   skipSpace();
   for (;;) {
@@ -406,7 +406,12 @@ function parseJsonTree(bytes: Uint8Array): JsonNode {
       node = { kind: 'null', start, end: pos };
     } else {
       while (pos < bytes.length && isNumberByte(bytes[pos]!)) pos++;
-      node = { kind: 'number', start, end: pos, text: String.fromCharCode(...bytes.subarray(start, pos)) };
+      node = {
+        kind: 'number',
+        start,
+        end: pos,
+        literal: String.fromCharCode.apply(null, bytes.subarray(start, pos) as unknown as number[]),
+      };
     }
     attach(node);
     if (stack.length === 0) break;
@@ -476,16 +481,15 @@ function readString(bytes: Uint8Array, pos0: number): [string, number] {
   }
 }
 
+const validUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** UTF-8 text as Go reads it: each byte of an invalid sequence is one U+FFFD. */
 function utf8Text(b: Uint8Array): string {
-  let ascii = true;
-  for (const c of b) {
-    if (c >= 0x80) {
-      ascii = false;
-      break;
-    }
+  try {
+    return validUtf8.decode(b);
+  } catch {
+    // Invalid UTF-8: TextDecoder would replace whole sequences, Go replaces each byte.
   }
-  if (ascii) return String.fromCharCode(...b);
   let s = '';
   for (let i = 0; i < b.length; ) {
     const [r, w] = decodeRune(b, i);
@@ -499,7 +503,7 @@ function hasFloatOverflow(root: JsonNode): boolean {
   const stack = [root];
   while (stack.length > 0) {
     const n = stack.pop()!;
-    if (n.kind === 'number' && !Number.isFinite(Number(n.text))) return true;
+    if (n.kind === 'number' && !Number.isFinite(Number(n.literal))) return true;
     if (n.kind === 'array') stack.push(...n.items);
     else if (n.kind === 'object') for (const e of n.entries) stack.push(e.value);
   }
@@ -552,6 +556,33 @@ function jsonSourceTree(root: JsonNode, bytes: Uint8Array): SourceNode {
 
 // --- decoding: encoding/json's rules ---
 
+/** How encoding/json's type errors name Go types, where the model alone does not say. */
+export interface GoTypeNames {
+  /** The package struct names are printed in (`types` gives `types.Storage`); without it names print as written. */
+  readonly pkg?: string;
+  /**
+   * Fields whose strings are of a named Go string type (`type Device string`), by `Struct.field`
+   * (`'Raid.devices': 'Device'`): the model keeps them as plain strings, encoding/json names them.
+   */
+  readonly namedStrings?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Decodes a tree into a zero-filled value of `type` as encoding/json's `Unmarshal` does (Go 1.19): keys match fields
+ * case-insensitively, `null` leaves non-pointers alone, a repeated key decodes over what the earlier one left, and
+ * the first type mismatch is kept (with Go's message and offset) while decoding goes on.
+ */
+export function decodeGoJson<S extends GoStruct>(
+  tree: JsonNode,
+  type: S,
+  names: GoTypeNames = {},
+): { readonly value: GoValue<S>; readonly error: GoJsonError | undefined } {
+  const decoder = new JsonDecoder(names);
+  const value = zeroOf(type) as GoValue<S>;
+  decoder.value(tree, type, { get: () => value, set: () => {} }, undefined);
+  return { value, error: decoder.error };
+}
+
 interface Slot {
   get(): unknown;
   set(v: unknown): void;
@@ -584,9 +615,29 @@ class JsonDecoder {
   private readonly fieldStack: string[] = [];
   private struct: GoStruct | undefined;
 
-  private typeError(what: string, type: GoType, offset: number): void {
+  constructor(private readonly names: GoTypeNames) {}
+
+  /** `reflect.Type.String()` of `type`; `stringName` names its strings. */
+  private typeName(type: GoType, stringName: string | undefined): string {
+    const { pkg } = this.names;
+    switch (type.kind) {
+      case 'pointer':
+        return `*${this.typeName(type.elem, stringName)}`;
+      case 'slice':
+        return `[]${this.typeName(type.elem, stringName)}`;
+      case 'struct':
+        return pkg === undefined ? type.name : `${pkg}.${type.name}`;
+      case 'string':
+        if (stringName === undefined) return goTypeName(type);
+        return pkg === undefined ? stringName : `${pkg}.${stringName}`;
+      default:
+        return goTypeName(type);
+    }
+  }
+
+  private typeError(what: string, type: GoType, offset: number, stringName: string | undefined): void {
     if (this.error) return;
-    const target = goTypeName(type);
+    const target = this.typeName(type, stringName);
     const message =
       this.struct !== undefined || this.fieldStack.length > 0
         ? `json: cannot unmarshal ${what} into Go struct field ${shortName(this.struct)}.${this.fieldStack.join('.')} of type ${target}`
@@ -605,16 +656,17 @@ class JsonDecoder {
     return t;
   }
 
-  value(n: JsonNode, type: GoType, slot: Slot): void {
-    if (n.kind === 'object') this.object(n, type, slot);
-    else if (n.kind === 'array') this.array(n, type, slot);
-    else this.literal(n, type, slot);
+  /** Decodes `n` into `slot`, of `type`; `stringName` names the strings of a field of a named string type. */
+  value(n: JsonNode, type: GoType, slot: Slot, stringName: string | undefined): void {
+    if (n.kind === 'object') this.object(n, type, slot, stringName);
+    else if (n.kind === 'array') this.array(n, type, slot, stringName);
+    else this.literal(n, type, slot, stringName);
   }
 
-  private array(n: JsonNode & { kind: 'array' }, type: GoType, slot: Slot): void {
+  private array(n: JsonNode & { kind: 'array' }, type: GoType, slot: Slot, stringName: string | undefined): void {
     const t = this.indirect(type, slot, false);
     if (t.kind !== 'slice') {
-      this.typeError('array', t, n.start + 1);
+      this.typeError('array', t, n.start + 1, stringName);
       return;
     }
     // Elements decode into what the slice already holds, and Go's growth keeps stale elements past the length
@@ -633,7 +685,7 @@ class JsonDecoder {
       }
       if (i >= len) len = i + 1;
       let e = items[i] === ZERO ? zeroOf(t.elem) : items[i];
-      this.value(item, t.elem, { get: () => e, set: (v) => (e = v) });
+      this.value(item, t.elem, { get: () => e, set: (v) => (e = v) }, stringName);
       items[i] = e;
       i++;
     }
@@ -647,10 +699,10 @@ class JsonDecoder {
     slot.set(markNonNil(result));
   }
 
-  private object(n: JsonNode & { kind: 'object' }, type: GoType, slot: Slot): void {
+  private object(n: JsonNode & { kind: 'object' }, type: GoType, slot: Slot, stringName: string | undefined): void {
     const t = this.indirect(type, slot, false);
     if (t.kind !== 'struct') {
-      this.typeError('object', t, n.start + 1);
+      this.typeError('object', t, n.start + 1, stringName);
       return;
     }
     const obj = slot.get() as Record<string, unknown>;
@@ -661,13 +713,19 @@ class JsonDecoder {
       this.fieldStack.push(f.key);
       this.struct = t;
       const key = f.key;
-      this.value(e.value, f.type, { get: () => obj[key], set: (v) => (obj[key] = v) });
+      const named = this.names.namedStrings?.[`${t.name}.${key}`];
+      this.value(e.value, f.type, { get: () => obj[key], set: (v) => (obj[key] = v) }, named);
       this.fieldStack.length = saved.depth;
       this.struct = saved.struct;
     }
   }
 
-  private literal(n: Exclude<JsonNode, { kind: 'object' | 'array' }>, type: GoType, slot: Slot): void {
+  private literal(
+    n: Exclude<JsonNode, { kind: 'object' | 'array' }>,
+    type: GoType,
+    slot: Slot,
+    stringName: string | undefined,
+  ): void {
     const t = this.indirect(type, slot, n.kind === 'null');
     switch (n.kind) {
       case 'null':
@@ -676,19 +734,19 @@ class JsonDecoder {
         return;
       case 'bool':
         if (t.kind === 'bool') slot.set(n.value);
-        else this.typeError('bool', t, n.end);
+        else this.typeError('bool', t, n.end, stringName);
         return;
       case 'string':
         if (t.kind === 'string') slot.set(n.value);
-        else this.typeError('string', t, n.end);
+        else this.typeError('string', t, n.end, stringName);
         return;
       case 'number': {
         if (t.kind !== 'int') {
-          this.typeError('number', t, n.end);
+          this.typeError('number', t, n.end, stringName);
           return;
         }
-        const v = /^-?(0|[1-9][0-9]*)$/.test(n.text) ? BigInt(n.text) : undefined;
-        if (v === undefined || v > maxInt64 || v < minInt64) this.typeError(`number ${n.text}`, t, n.end);
+        const v = /^-?(0|[1-9][0-9]*)$/.test(n.literal) ? BigInt(n.literal) : undefined;
+        if (v === undefined || v > maxInt64 || v < minInt64) this.typeError(`number ${n.literal}`, t, n.end, undefined);
         else slot.set(Number(v));
         return;
       }
