@@ -2,14 +2,13 @@ import type { MachineGroupJson } from '@ballast/server';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
 import {
-  clientOf,
   connectionHelp,
   connectionOptions,
   parseCommandArgs,
   readJsonFile,
-  reportingApiErrors,
-  table,
-} from './provision-profile.js';
+  runResourceCommand,
+  type VerbContext,
+} from './provision-common.js';
 
 const usage = `Usage: ballast provision group list [options]
        ballast provision group show ID [options]
@@ -49,15 +48,43 @@ function pairs(items: readonly string[] | undefined, option: string): Record<str
   return out;
 }
 
-function printGroup(io: Io, group: MachineGroupJson, json: boolean): void {
-  if (json) {
-    io.stdout.write(`${JSON.stringify(group, null, 2)}\n`);
-    return;
-  }
-  const selector = Object.entries(group.selector).map(([key, value]) => `${key}=${value}`);
+/** A group's selector as LABEL=VALUE words. */
+function selectorWords(group: MachineGroupJson): string[] {
+  return Object.entries(group.selector).map(([key, value]) => `${key}=${value}`);
+}
+
+function printGroup(group: MachineGroupJson, io: Io): void {
   io.stdout.write(
-    `id:       ${group.id}\nname:     ${group.name}\nprofile:  ${group.profile}\nselector: ${selector.join(' ') || '(none: the default group)'}\nupdated:  ${group.updated_ts}\nmetadata: ${JSON.stringify(group.metadata, null, 2)}\n`,
+    `id:       ${group.id}\nname:     ${group.name}\nprofile:  ${group.profile}\nselector: ${selectorWords(group).join(' ') || '(none: the default group)'}\nupdated:  ${group.updated_ts}\nmetadata: ${JSON.stringify(group.metadata, null, 2)}\n`,
   );
+}
+
+/** `match`: what a machine with the labels given would get, and the reports of rendering it. */
+async function match(
+  { rest, client, json, io }: VerbContext,
+  machine: { readonly mac?: string; readonly uuid?: string; readonly label?: readonly string[] },
+): Promise<number> {
+  if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
+  const labels = {
+    ...pairs(machine.label, '--label'),
+    ...(machine.mac !== undefined && { mac: machine.mac }),
+    ...(machine.uuid !== undefined && { uuid: machine.uuid }),
+  };
+  const result = await client.render(labels);
+  if (json) {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    io.stderr.write(
+      `Group ${result.group}, profile ${result.profile}${result.ties.length > 0 ? ` (tied with ${result.ties.join(', ')}: the lowest id wins)` : ''}\n`,
+    );
+    for (const report of result.reports) {
+      const at =
+        report.template_line === undefined ? '' : ` (template ${report.template_line}:${report.template_column})`;
+      io.stderr.write(`${report.severity}: ${report.path}: ${report.message}${at}\n`);
+    }
+    if (result.ok) io.stdout.write(`${JSON.stringify(result.ignition, null, 2)}\n`);
+  }
+  return result.ok ? 0 : 1;
 }
 
 /** `ballast provision group list|show|put|delete|match`: machine groups through the server's REST API. */
@@ -74,98 +101,38 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
     uuid: { type: 'string' },
     label: { type: 'string', multiple: true },
   });
-  const [verb, ...rest] = positionals;
-  if (values.help || verb === undefined || verb === 'help') {
-    io.stdout.write(usage);
-    return values.help || verb === 'help' ? 0 : 2;
-  }
-  const client = clientOf(values);
-  const json = values.json === true;
-  const oneId = () => {
-    if (rest.length !== 1) throw new UsageError(`group ${verb} takes one group id`);
-    return rest[0]!;
-  };
-  return reportingApiErrors(`provision group ${verb}`, io, async () => {
-    switch (verb) {
-      case 'list': {
-        if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-        const groups = await client.listGroups();
-        if (json) io.stdout.write(`${JSON.stringify(groups, null, 2)}\n`);
-        else if (groups.length === 0)
-          io.stderr.write('No machine groups yet; add one with `ballast provision group put`\n');
-        else
-          io.stdout.write(
-            `${table([
-              ['ID', 'PROFILE', 'SELECTOR'],
-              ...groups.map((g) => [
-                g.id,
-                g.profile,
-                Object.entries(g.selector)
-                  .map(([key, value]) => `${key}=${value}`)
-                  .join(',') || '(default)',
-              ]),
-            ])}\n`,
-          );
-        return 0;
-      }
-      case 'show':
-        printGroup(io, await client.getGroup(oneId()), json);
-        return 0;
-      case 'put': {
-        const id = oneId();
-        let body: Record<string, unknown>;
-        if (values.file !== undefined) {
-          if (values.profile !== undefined || values.selector !== undefined) {
-            throw new UsageError('--file holds the whole group; give the profile and selector in it instead');
-          }
-          body = readJsonFile(values.file, 'group');
-        } else {
-          if (values.profile === undefined) throw new UsageError('group put needs --profile ID (or --file GROUP.json)');
-          const metadata = {
-            ...(values.metadata === undefined ? {} : readJsonFile(values.metadata, 'metadata')),
-            ...pairs(values.set, '--set'),
-          };
-          body = {
-            profile: values.profile,
-            selector: pairs(values.selector, '--selector'),
-            metadata,
-            ...(values.name !== undefined && { name: values.name }),
-          };
-        }
-        const saved = await client.putGroup(id, body);
-        if (json) io.stdout.write(`${JSON.stringify(saved.group, null, 2)}\n`);
-        else io.stdout.write(`${saved.created ? 'Created' : 'Replaced'} machine group ${saved.group.id}\n`);
-        return 0;
-      }
-      case 'delete':
-        await client.deleteGroup(oneId());
-        if (!json) io.stdout.write(`Deleted machine group ${rest[0]}\n`);
-        return 0;
-      case 'match': {
-        if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
-        const labels = {
-          ...pairs(values.label, '--label'),
-          ...(values.mac !== undefined && { mac: values.mac }),
-          ...(values.uuid !== undefined && { uuid: values.uuid }),
+  return runResourceCommand(
+    { values, positionals, io },
+    {
+      name: 'group',
+      usage,
+      api: (client) => ({
+        list: () => client.listGroups(),
+        get: (id) => client.getGroup(id),
+        put: (id, body) => client.putGroup(id, body),
+        delete: (id) => client.deleteGroup(id),
+      }),
+      columns: ['ID', 'PROFILE', 'SELECTOR'],
+      row: (g: MachineGroupJson) => [g.id, g.profile, selectorWords(g).join(',') || '(default)'],
+      print: printGroup,
+      inFile: {
+        names: 'the profile and selector',
+        given: values.profile !== undefined || values.selector !== undefined,
+      },
+      body: () => {
+        if (values.profile === undefined) throw new UsageError('group put needs --profile ID (or --file GROUP.json)');
+        const metadata = {
+          ...(values.metadata === undefined ? {} : readJsonFile(values.metadata, 'metadata')),
+          ...pairs(values.set, '--set'),
         };
-        const result = await client.render(labels);
-        if (json) {
-          io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        } else {
-          io.stderr.write(
-            `Group ${result.group}, profile ${result.profile}${result.ties.length > 0 ? ` (tied with ${result.ties.join(', ')}: the lowest id wins)` : ''}\n`,
-          );
-          for (const report of result.reports) {
-            const at =
-              report.template_line === undefined ? '' : ` (template ${report.template_line}:${report.template_column})`;
-            io.stderr.write(`${report.severity}: ${report.path}: ${report.message}${at}\n`);
-          }
-          if (result.ok) io.stdout.write(`${JSON.stringify(result.ignition, null, 2)}\n`);
-        }
-        return result.ok ? 0 : 1;
-      }
-      default:
-        throw new UsageError(`unknown command 'provision group ${verb}'; try list, show, put, delete or match`);
-    }
-  });
+        return {
+          profile: values.profile,
+          selector: pairs(values.selector, '--selector'),
+          metadata,
+          ...(values.name !== undefined && { name: values.name }),
+        };
+      },
+      verbs: { match: (context) => match(context, values) },
+    },
+  );
 }

@@ -114,4 +114,41 @@ describe('ballast provision profile and group', () => {
     expect(await group(['--help'], help)).toBe(0);
     expect(help.out()).toContain('ballast provision group match');
   });
+
+  it('shows one for people or as JSON, refuses --file beside the options it holds, and says when there are none', async () => {
+    const whole = file(
+      'shown.json',
+      '{"config": "variant: flatcar\\nversion: 1.0.0\\n", "boot": {"kernel": "http://k", "initrd": ["http://i"], "args": ["a=b"]}}',
+    );
+    await expect(cli(profile, ['put', 'shown', '--file', whole, '--kernel', 'k'])).rejects.toThrow(
+      '--file holds the whole profile; give --config and --kernel in it instead',
+    );
+    expect(await cli(profile, ['put', 'shown', '--file', whole])).toEqual({
+      code: 0,
+      out: 'Created machine profile shown\n',
+      err: '',
+    });
+    expect((await cli(profile, ['show', 'shown'])).out).toMatch(
+      /^id: {6}shown\nname: {4}shown\nformat: {2}butane\nkernel: {2}http:\/\/k\ninitrd: {2}http:\/\/i\nargs: {4}a=b\nupdated: \S+\n\nvariant: flatcar\nversion: 1\.0\.0\n$/,
+    );
+
+    await expect(cli(group, ['put', 'dflt', '--file', whole, '--profile', 'shown'])).rejects.toThrow(
+      '--file holds the whole group; give the profile and selector in it instead',
+    );
+    const put = await cli(group, ['put', 'dflt', '--profile', 'shown', '--json']);
+    expect(JSON.parse(put.out)).toMatchObject({ id: 'dflt', profile: 'shown', selector: {} });
+    expect((await cli(group, ['show', 'dflt'])).out).toContain('selector: (none: the default group)\n');
+    expect((await cli(group, ['list'])).out).toBe('ID    PROFILE  SELECTOR\ndflt  shown    (default)\n');
+    await expect(cli(group, ['toString'])).rejects.toThrow(
+      "unknown command 'provision group toString'; try list, show, put, delete or match",
+    );
+
+    expect(await cli(group, ['delete', 'dflt', '--json'])).toEqual({ code: 0, out: '', err: '' });
+    expect((await cli(profile, ['delete', 'shown'])).out).toBe('Deleted machine profile shown\n');
+    expect(await cli(group, ['list'])).toEqual({
+      code: 0,
+      out: '',
+      err: 'No machine groups yet; add one with `ballast provision group put`\n',
+    });
+  });
 });
