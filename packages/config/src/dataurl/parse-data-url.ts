@@ -106,6 +106,50 @@ export function parseDataUrl(url: string): DataUrlParse {
   }
 }
 
+/** The error dataurl.DecodeString gives for `url` (Ignition reports it as is), or undefined when it decodes. */
+export function dataUrlError(url: string): string | undefined {
+  if (certainlyDecodes(url)) return undefined;
+  const parsed = parseDataUrl(url);
+  return parsed.ok ? undefined : parsed.error;
+}
+
+const isHexDigit = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
+const isBase64Alphabet = (c: number): boolean => isBase64DataChar(c) && c !== EQUALS && c !== 0x0a;
+
+/**
+ * True for the two forms Butane writes, when they certainly decode, so that validating them builds nothing:
+ * `data:,` then URL characters with well-formed `%XX` escapes, and `data:;base64,` then whole quanta of the
+ * base64 alphabet with at most two `=` of padding at the end (what DecodeString takes without newlines).
+ */
+function certainlyDecodes(url: string): boolean {
+  if (url.startsWith('data:,')) {
+    for (let i = 6; i < url.length; i++) {
+      const c = url.charCodeAt(i);
+      if (!isUrlDataChar(c)) return false;
+      if (c === 0x25) {
+        if (i + 2 >= url.length || !isHexDigit(url.charCodeAt(i + 1)) || !isHexDigit(url.charCodeAt(i + 2))) {
+          return false;
+        }
+        i += 2;
+      }
+    }
+    return true;
+  }
+  if (url.startsWith('data:;base64,')) {
+    const start = 13;
+    if ((url.length - start) % 4 !== 0) return false;
+    let end = url.length;
+    if (end > start && url.charCodeAt(end - 1) === EQUALS) end--;
+    if (end > start && url.charCodeAt(end - 1) === EQUALS) end--;
+    for (let i = start; i < end; i++) {
+      if (!isBase64Alphabet(url.charCodeAt(i))) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
 function parse(url: string): DataUrl {
   if (!url.startsWith('data:')) throw new Failure('missing data prefix');
   const cur = new Cursor(url);

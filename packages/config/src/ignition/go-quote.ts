@@ -1,4 +1,4 @@
-import { decodeRune } from './data-url.js';
+import { decodeRune } from '../schema/go-text.js';
 
 const encoder = new TextEncoder();
 let printable: RegExp | undefined;
@@ -14,8 +14,8 @@ const hex = (n: number, width: number): string => n.toString(16).padStart(width,
 export function goQuote(bytes: Uint8Array): string {
   let out = '"';
   for (let i = 0; i < bytes.length; ) {
-    const { rune, size } = decodeRune(bytes, i);
-    if (rune === 0xfffd && size === 1) {
+    const [rune, size] = decodeRune(bytes, i);
+    if (rune < 0) {
       out += `\\x${hex(bytes[i] as number, 2)}`;
       i += 1;
       continue;

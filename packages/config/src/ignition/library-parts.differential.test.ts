@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGoReference, runGoReference } from '../../../../test/helpers/go-reference.js';
-import { dataUrlError } from './data-url.js';
+import { dataUrlError } from '../dataurl/parse-data-url.js';
 import { goQuery, parseGoUrl } from './go-url.js';
 import { parseUnitContents } from './unit-contents.js';
 

@@ -1,4 +1,4 @@
-import { decodeRune } from './data-url.js';
+import { decodeRune } from '../schema/go-text.js';
 import { goQuote } from './go-quote.js';
 
 // The systemd unit parser Ignition validates unit contents with (github.com/coreos/go-systemd/v22/unit
@@ -55,10 +55,10 @@ class BufferedReader {
       this.lastRuneSize = 1;
       return b0;
     }
-    const { rune, size } = decodeRune(this.src.subarray(0, this.w), this.r);
+    const [rune, size] = decodeRune(this.src.subarray(0, this.w), this.r);
     this.r += size;
     this.lastRuneSize = size;
-    return rune;
+    return rune < 0 ? 0xfffd : rune;
   }
 
   private fullRune(): boolean {
@@ -67,7 +67,7 @@ class BufferedReader {
     const b0 = this.src[this.r] as number;
     if (b0 < 0x80) return true;
     const need = b0 >= 0xf0 ? 4 : b0 >= 0xe0 ? 3 : b0 >= 0xc0 ? 2 : 1;
-    return n >= need || decodeRune(this.src.subarray(0, this.w), this.r).size < n;
+    return n >= need || decodeRune(this.src.subarray(0, this.w), this.r)[1] < n;
   }
 
   unreadRune(): void {
@@ -106,14 +106,14 @@ function trimSpace(bytes: Uint8Array): Uint8Array {
   let start = 0;
   let end = bytes.length;
   while (start < end) {
-    const { rune, size } = decodeRune(bytes, start);
+    const [rune, size] = decodeRune(bytes, start);
     if (!isSpace(rune)) break;
     start += size;
   }
   while (end > start) {
     let at = end - 1;
     while (at > start && ((bytes[at] as number) & 0xc0) === 0x80) at--;
-    const { rune, size } = decodeRune(bytes, at);
+    const [rune, size] = decodeRune(bytes, at);
     if (at + size !== end || !isSpace(rune)) break;
     end = at;
   }

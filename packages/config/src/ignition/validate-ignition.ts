@@ -1,6 +1,6 @@
+import { dataUrlError } from '../dataurl/parse-data-url.js';
 import type { ConfigPath, Report, Severity } from '../report.js';
 import type { GoStruct, GoType } from '../schema/model.js';
-import { dataUrlError } from './data-url.js';
 import { cleanPath, isAbsPath, joinPath, pathExt } from './go-path.js';
 import { goQuoteString } from './go-quote.js';
 import { goQuery, parseGoUrl } from './go-url.js';
