@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Group, VersionOutcome } from '../store/index.js';
+import type { VersionOutcome } from '../store/index.js';
+import { testGroup } from './group.test-helper.js';
 import { Refusal } from './refusal.js';
 import { checkCanaryGate, checkFailureHalt, checkSchedule } from './rollout-policy.js';
 
@@ -13,32 +14,7 @@ const outcome = (fields: Partial<VersionOutcome>): VersionOutcome => ({
   ...fields,
 });
 
-const group = (fields: Partial<Group> = {}): Group => ({
-  id: 'g',
-  appId: 'a',
-  name: 'G',
-  description: '',
-  track: 'stable',
-  channelId: null,
-  channel: null,
-  rolloutInProgress: false,
-  policyUpdatesEnabled: true,
-  policySafeMode: false,
-  policyOfficeHours: false,
-  policyTimezone: null,
-  policyPeriodInterval: '1 minutes',
-  policyMaxUpdatesPerPeriod: 999999,
-  policyUpdateTimeout: '60 minutes',
-  maintenanceWindows: [],
-  failureHaltThreshold: null,
-  canaryGroupId: null,
-  canarySuccessShare: null,
-  pausedReason: null,
-  pausedAt: null,
-  resumedAt: null,
-  createdAt: new Date(0),
-  ...fields,
-});
+const group = testGroup;
 
 const MONDAY_NOON = new Date('2024-03-04T12:00:00Z');
 

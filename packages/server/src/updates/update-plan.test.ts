@@ -8,6 +8,7 @@ import {
   type Package,
   PackageType,
 } from '../store/index.js';
+import { testGroup } from './group.test-helper.js';
 import { Refusal } from './refusal.js';
 import { planUpdateCheck } from './update-plan.js';
 
@@ -41,31 +42,7 @@ const channel = (target: Package | null, allowDowngrade = false): Channel => ({
   createdAt: new Date(0),
 });
 
-const group = (c: Channel | null): Group => ({
-  id: 'g',
-  appId: 'a',
-  name: 'G',
-  description: '',
-  track: 'stable',
-  channelId: c?.id ?? null,
-  channel: c,
-  rolloutInProgress: false,
-  policyUpdatesEnabled: true,
-  policySafeMode: false,
-  policyOfficeHours: false,
-  policyTimezone: null,
-  policyPeriodInterval: '1 minutes',
-  policyMaxUpdatesPerPeriod: 999999,
-  policyUpdateTimeout: '60 minutes',
-  maintenanceWindows: [],
-  failureHaltThreshold: null,
-  canaryGroupId: null,
-  canarySuccessShare: null,
-  pausedReason: null,
-  pausedAt: null,
-  resumedAt: null,
-  createdAt: new Date(0),
-});
+const group = (c: Channel | null): Group => testGroup({ channelId: c?.id ?? null, channel: c });
 
 const instance = (status: InstanceStatus | null, lastUpdateVersion: string | null = null): Instance => ({
   id: 'm',
