@@ -128,6 +128,11 @@ describe('ballast server on PostgreSQL', () => {
       expect(health.status).toBe(503);
       expect(health.json()).toEqual({ status: 'database unavailable' });
       expect((await call(server, '/v1/update/', { method: 'POST', body: updateCheck('early') })).status).toBe(503);
+      // A machine booting now, or an operator opening the dashboard, is told to come back, not that nothing is there.
+      for (const path of ['/ignition?mac=52:54:00:00:00:01', '/ipxe', '/', '/api/apps']) {
+        const early = await call(server, path);
+        expect([path, early.status, early.headers.get('retry-after')]).toEqual([path, 503, '5']);
+      }
       await proxy.open();
       await waitFor(async () => (await call(server, '/health')).status === 200, 15_000);
       expect(server.stdout()).toMatch(/Admin API token/);

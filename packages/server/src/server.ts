@@ -282,7 +282,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       match = router.match(method, path);
       if (match && 'route' in match) route = match.route.pattern;
       if (!match) {
-        throw store || !(path.startsWith('/api/') || path.startsWith('/v1/') || path.startsWith('/flatcar/'))
+        // Until the database is open only the starting routes exist: every other path may be one of the server's
+        // (an update check, a machine's Ignition config, the dashboard), so its client is told to come back.
+        throw store
           ? new HttpError(404, 'NOT_FOUND', `No route for ${path}`)
           : new HttpError(503, 'STARTING', 'The server is starting; retry shortly', {
               'retry-after': String(RETRY_AFTER_SECONDS),
