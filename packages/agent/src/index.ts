@@ -1,3 +1,4 @@
+export { type RunOptions, type RunResult, run, ToolError } from '@ballast/disk';
 export {
   Agent,
   type AgentOptions,
@@ -49,7 +50,6 @@ export {
 } from './payload/payload-signature.js';
 export { commandReboot, type RebootAction } from './reboot/reboot-action.js';
 export type { RebootLock } from './reboot/reboot-lock.js';
-export { type RunOptions, type RunResult, run, ToolError } from './run.js';
 export {
   CHECK_SCHEDULE,
   type CheckOutcome,

@@ -34,7 +34,7 @@ export {
   USR_A_GUID,
   USR_B_GUID,
 } from './layout.js';
-export { type RunOptions, type RunResult, run, ToolError } from './run.js';
+export { type Runner, type RunOptions, type RunResult, run, ToolError } from './run.js';
 export {
   type BootChoice,
   type BootDecision,

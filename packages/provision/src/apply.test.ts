@@ -1,10 +1,10 @@
 import { lstat, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Runner } from '@ballast/disk';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { apply } from './apply.js';
 import { makeBaseRoot, tempDir } from './reference-ignition.test-helper.js';
 import { parseConfigText } from './render-config.js';
-import type { Runner } from './run.js';
 
 // Spec 3.4.0 configs (Debian's Ignition 2.14 reads up to 3.3.0, so these run ours alone) and what the
 // differential suite cannot show.

@@ -1,13 +1,21 @@
 import { readFile } from 'node:fs/promises';
 import type { AnyIgnitionConfig, Config3_4 } from '@ballast/config';
-import { type ApplyContext, type Clock, fetchSettingsOf, requestOf, systemClock, toLatest } from './context.js';
+import type { Runner } from '@ballast/disk';
+import {
+  type ApplyContext,
+  type Clock,
+  fetchSettingsOf,
+  requestOf,
+  systemClock,
+  systemRunner,
+  toLatest,
+} from './context.js';
 import { createEntries } from './entries.js';
 import { type FetchSettings, fetchResource, type ResourceFetcher } from './fetch-resource.js';
 import { ensurePasswd } from './passwd.js';
 import { ProvisionError } from './provision-error.js';
 import { renderConfig } from './render-config.js';
 import { writeResultFile } from './result-file.js';
-import { type Runner, run } from './run.js';
 import { createUnits } from './units.js';
 
 /** Options for `apply`. */
@@ -21,7 +29,7 @@ export interface ApplyOptions {
   readonly clock?: Clock;
   /** Receives one line per operation, as Ignition logs them. */
   readonly log?: (line: string) => void;
-  /** Runs useradd, groupadd, systemctl...; `run` by default. */
+  /** Runs useradd, groupadd, systemctl...; `systemRunner` by default. */
   readonly runner?: Runner;
   /** The boot ID recorded in the result file; read from the kernel by default. */
   readonly bootId?: string;
@@ -51,7 +59,7 @@ export async function apply(config: AnyIgnitionConfig, options: ApplyOptions): P
     fetchSettings: options.fetchSettings ?? {},
     clock: options.clock ?? systemClock,
     log: options.log ?? (() => undefined),
-    runner: options.runner ?? run,
+    runner: options.runner ?? systemRunner,
   };
   const rendered = await renderConfig(toLatest(config), context);
   refuseUnsupported(rendered);

@@ -1,8 +1,8 @@
 import type { AnyIgnitionConfig, Config3_4 } from '@ballast/config';
 import { isIgnitionVersion, upgradeIgnition } from '@ballast/config';
+import { type Runner, run } from '@ballast/disk';
 import type { FetchSettings, ResourceFetcher, ResourceRequest } from './fetch-resource.js';
 import { ProvisionError } from './provision-error.js';
-import type { Runner } from './run.js';
 
 /** Where the time comes from; tests pass a fixed one. */
 export interface Clock {
@@ -11,6 +11,9 @@ export interface Clock {
 
 /** The system clock. */
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The programs on this machine, each allowed two minutes unless a call says otherwise: mkfs on a large disk is slow. */
+export const systemRunner: Runner = (tool, args, options) => run(tool, args, { timeoutMs: 120_000, ...options });
 
 /** Everything the stages share while applying one config. */
 export interface ApplyContext {

@@ -8,13 +8,14 @@ import {
   type GptPartition,
   type GptTable,
   openDisk,
+  type Runner,
   randomGuid,
   readGpt,
+  ToolError,
   writeGpt,
 } from '@ballast/disk';
-import { toLatest } from './context.js';
+import { systemRunner, toLatest } from './context.js';
 import { ProvisionError } from './provision-error.js';
-import { type Runner, run, ToolError } from './run.js';
 
 type Disk = Config3_4['storage']['disks'][number];
 type Partition = Disk['partitions'][number];
@@ -66,7 +67,7 @@ export async function applyDisks(config: AnyIgnitionConfig, options: DisksOption
     if (fs.format === undefined || fs.format === '') continue;
     const where = `storage.filesystems.${index} ${fs.device}`;
     try {
-      await createFilesystem(fs, device(fs.device), { runner: options.runner ?? run, log: options.log });
+      await createFilesystem(fs, device(fs.device), { runner: options.runner ?? systemRunner, log: options.log });
     } catch (error) {
       if (error instanceof ProvisionError) throw error.at(where);
       if (error instanceof ToolError) throw new ProvisionError('TOOL_FAILED', error.message, where);
@@ -258,7 +259,7 @@ export function mkfsCommand(fs: Filesystem, device: string): { tool: string; arg
 }
 
 /** What blkid finds on a device: TYPE, LABEL, UUID; empty when there is no filesystem. */
-export async function probeFilesystem(device: string, runner: Runner = run): Promise<Record<string, string>> {
+export async function probeFilesystem(device: string, runner: Runner = systemRunner): Promise<Record<string, string>> {
   const out = await runner('blkid', ['-p', '-o', 'export', device], { okExitCodes: [0, 2] });
   const found: Record<string, string> = {};
   for (const line of out.stdout.split('\n')) {

@@ -1,5 +1,6 @@
+export { type Runner, type RunOptions, type RunResult, run, ToolError } from '@ballast/disk';
 export { type ApplyOptions, type ApplyResult, apply, type FileContents } from './apply.js';
-export { type ApplyContext, type Clock, systemClock, toLatest } from './context.js';
+export { type ApplyContext, type Clock, systemClock, systemRunner, toLatest } from './context.js';
 export {
   applyDisks,
   canonicalUuid,
@@ -36,7 +37,6 @@ export { ioError, ProvisionError, type ProvisionErrorCode } from './provision-er
 export { parseConfigText, renderConfig } from './render-config.js';
 export { RESULT_FILE_PATH, writeResultFile } from './result-file.js';
 export { cleanPath, depth, type ResolveOptions, resolveInRoot } from './root-path.js';
-export { type Runner, type RunOptions, type RunResult, run, ToolError } from './run.js';
 export { createUnits, PRESET_PATH } from './units.js';
 export {
   DEFAULT_DIRECTORY_MODE,

@@ -2,11 +2,11 @@ import type { Stats } from 'node:fs';
 import { chown, lstat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Config3_4 } from '@ballast/config';
+import { ToolError } from '@ballast/disk';
 import type { ApplyContext } from './context.js';
 import { lookupGroup, lookupUser, type PasswdEntry } from './passwd-db.js';
 import { ProvisionError } from './provision-error.js';
 import { resolveInRoot } from './root-path.js';
-import { ToolError } from './run.js';
 import { mkdirs, writeFileAtomic } from './write-file.js';
 
 type User = Config3_4['passwd']['users'][number];

@@ -1,10 +1,10 @@
 import { lstat, readFile, readlink, rm, symlink, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Config3_4 } from '@ballast/config';
+import { ToolError } from '@ballast/disk';
 import type { ApplyContext } from './context.js';
 import { ioError, ProvisionError } from './provision-error.js';
 import { resolveInRoot } from './root-path.js';
-import { ToolError } from './run.js';
 import { DEFAULT_FILE_MODE, mkdirs, writeFileAtomic } from './write-file.js';
 
 type Unit = Config3_4['systemd']['units'][number];

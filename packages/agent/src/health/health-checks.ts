@@ -1,7 +1,7 @@
+import { run, ToolError } from '@ballast/disk';
 import type { Clock, Sleep } from '../clock.js';
 import type { HealthConfig } from '../config/agent-config.js';
 import { openHttp } from '../omaha/http-request.js';
-import { run, ToolError } from '../run.js';
 
 /** One check of a node's health. */
 export interface HealthProbe {

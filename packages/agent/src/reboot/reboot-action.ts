@@ -1,5 +1,5 @@
+import { run } from '@ballast/disk';
 import { AgentError } from '../agent-error.js';
-import { run } from '../run.js';
 
 /** Reboots the node. On a real host it does not come back; a test's action records the call and returns. */
 export type RebootAction = (reason: string) => Promise<void>;
