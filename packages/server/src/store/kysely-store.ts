@@ -570,6 +570,21 @@ export class KyselyStore implements Store {
         `A group named ${merged.name} exists`,
         'DUPLICATE_GROUP',
       );
+      // Turning a group's updates off or on is a pause or a resume: the activity feed says so, as for the server's own.
+      if (merged.policyUpdatesEnabled !== current.policyUpdatesEnabled) {
+        const paused = !merged.policyUpdatesEnabled;
+        await this.insertActivity(
+          trx,
+          {
+            appId: current.appId,
+            groupId,
+            class: paused ? ActivityClass.GroupPaused : ActivityClass.GroupResumed,
+            severity: paused ? ActivitySeverity.Warning : ActivitySeverity.Info,
+            version: current.channel?.package?.version ?? '0.0.0',
+          },
+          this.now(),
+        );
+      }
       return this.readGroup(trx, groupId);
     });
   }

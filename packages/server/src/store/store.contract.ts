@@ -539,6 +539,21 @@ export function storeContract(name: string, target: StoreTarget): void {
         expect((await store.listGroups(app.id)).total).toBe(0);
       });
 
+      it('says in the activity feed when an operator turns a group’s updates off or on', async () => {
+        const { store } = await open();
+        const { group } = await rollout(store);
+        await store.updateGroup(group.id, { policyUpdatesEnabled: false });
+        clock.advance(MINUTE);
+        await store.updateGroup(group.id, { policyUpdatesEnabled: false, name: 'Still paused' });
+        clock.advance(MINUTE);
+        await store.updateGroup(group.id, { policyUpdatesEnabled: true });
+        const feed = await store.listActivity({ groupId: group.id });
+        expect(feed.items.map((entry) => [entry.class, entry.severity, entry.version])).toEqual([
+          [ActivityClass.GroupResumed, ActivitySeverity.Info, '2.0.0'],
+          [ActivityClass.GroupPaused, ActivitySeverity.Warning, '2.0.0'],
+        ]);
+      });
+
       it('finds the newest group of a track for an architecture', async () => {
         const { store } = await open();
         const { app, group, channel } = await rollout(store);
