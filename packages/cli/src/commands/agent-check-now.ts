@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { formatStatus, lockHolder, STATE_DIR } from '@ballast/agent';
 import type { Io } from '../io.js';
-import { guarded, nodeAgent, nodeHelp, nodeOptions, onCheckSignal, parseAgentArgs } from './agent-common.js';
+import { guarded, nodeHelp, parseAgentCommand, withNodeAgent } from './agent-common.js';
 
 const usage = `Usage: ballast agent check-now [options]
 
@@ -17,11 +17,8 @@ Exit status: 0 when the check was requested or made, 1 when it failed, 2 on a us
 
 /** `ballast agent check-now`: an on-demand update check. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const values = parseAgentArgs(args, nodeOptions);
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const values = parseAgentCommand(args, { usage, io, options: {} });
+  if (!values) return 0;
   return guarded('check-now', io, async () => {
     const pid = await lockHolder(join(values.root ?? '/', STATE_DIR, 'agent.pid'));
     if (pid !== undefined && pid !== process.pid) {
@@ -29,20 +26,10 @@ export async function run(args: readonly string[], io: Io): Promise<number> {
       io.stdout.write(`Asked the running agent (pid ${pid}) for an update check\n`);
       return 0;
     }
-    const { agent, close } = await nodeAgent(values, io, { noReboot: true });
-    const release = onCheckSignal();
-    try {
-      const lock = await agent.lockProcess();
-      try {
-        const report = await agent.checkForUpdate({ interactive: true });
-        io.stdout.write(formatStatus(await agent.state()));
-        return report.kind === 'failed' ? 1 : 0;
-      } finally {
-        await lock.release();
-      }
-    } finally {
-      release();
-      close();
-    }
+    return withNodeAgent({ values, io, extra: { noReboot: true } }, async (agent) => {
+      const report = await agent.checkForUpdate({ interactive: true });
+      io.stdout.write(formatStatus(await agent.state()));
+      return report.kind === 'failed' ? 1 : 0;
+    });
   });
 }

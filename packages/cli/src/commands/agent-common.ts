@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   Agent,
   AgentError,
@@ -13,8 +12,9 @@ import {
 import { DiskError } from '@ballast/disk';
 import type { Io } from '../io.js';
 import { type ArgOptions, type ArgValues, UsageError } from '../usage-error.js';
+import { parseCommandArgs } from './command-common.js';
 
-/** The options every agent command takes. */
+/** The options every agent command takes, besides its own. */
 export const nodeOptions = {
   root: { type: 'string' },
   disk: { type: 'string' },
@@ -27,29 +27,41 @@ export const nodeHelp = `      --root DIR    the node's root: update.conf, the r
       --disk PATH   the disk image or device with the USR slots (default: the disk of the booted /usr)
   -h, --help        show usage and exit`;
 
-/** Parses a command's arguments (no positionals), turning what parseArgs throws into a usage error. */
-export function parseAgentArgs<const O extends ArgOptions>(args: readonly string[], options: O): ArgValues<O> {
-  try {
-    const parsed = parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-    if (parsed.positionals.length > 0) throw new Error(`unexpected argument '${parsed.positionals[0]}'`);
-    return parsed.values as unknown as ArgValues<O>;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
+/**
+ * A command's options, `nodeOptions` and its own; undefined when `--help` asked for the usage, printed then.
+ * An agent command takes no positionals: one is a usage error, even next to `--help`.
+ */
+export function parseAgentCommand<const O extends ArgOptions>(
+  args: readonly string[],
+  command: { readonly options: O; readonly usage: string; readonly io: Io },
+): (ArgValues<typeof nodeOptions> & ArgValues<O>) | undefined {
+  const parsed = parseCommandArgs(args, { ...nodeOptions, ...command.options });
+  if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument '${parsed.positionals[0]}'`);
+  const values = parsed.values as ArgValues<typeof nodeOptions> & ArgValues<O>;
+  if (values.help) {
+    command.io.stdout.write(command.usage);
+    return undefined;
   }
+  return values;
+}
+
+/** How a command works on the node: the options that name it, where to print, and what the agent does differently. */
+export interface NodeWork {
+  readonly values: { readonly root?: string | undefined; readonly disk?: string | undefined };
+  readonly io: Io;
+  readonly extra?: Partial<AgentOptions>;
+  /** What SIGUSR1 does meanwhile (by default nothing). */
+  readonly onCheck?: (agent: Agent) => void;
 }
 
 /** An agent for the node the options name, with the fleet lock when the strategy is etcd-lock. */
-export interface NodeAgent {
+interface NodeAgent {
   readonly agent: Agent;
   close(): void;
 }
 
 /** Builds the agent: logs go to stderr; the etcd lock is opened from the LOCKSMITHD_* settings of update.conf. */
-export async function nodeAgent(
-  values: { readonly root?: string | undefined; readonly disk?: string | undefined },
-  io: Io,
-  extra: Partial<AgentOptions> = {},
-): Promise<NodeAgent> {
+async function nodeAgent({ values, io, extra = {} }: NodeWork): Promise<NodeAgent> {
   const base: AgentOptions = {
     root: values.root ?? '/',
     ...(values.disk !== undefined ? { disk: values.disk } : {}),
@@ -86,9 +98,30 @@ export async function guarded(verb: string, io: Io, body: () => Promise<number>)
  * Takes SIGUSR1 (what `check-now` sends the process holding the agent's pid file) before that file is written:
  * without a listener, Node.js answers SIGUSR1 by opening its debugger. Returns the function that lets it go.
  */
-export function onCheckSignal(listener: () => void = () => undefined): () => void {
+function onCheckSignal(listener: () => void = () => undefined): () => void {
   process.on('SIGUSR1', listener);
   return () => {
     process.off('SIGUSR1', listener);
   };
+}
+
+/**
+ * Runs `body` with the node's agent holding the agent's process lock, as only one agent works on a node at a time,
+ * and SIGUSR1 taken; then releases the lock and the signal and closes the agent's connections.
+ */
+export async function withNodeAgent(work: NodeWork, body: (agent: Agent) => Promise<number>): Promise<number> {
+  const { agent, close } = await nodeAgent(work);
+  const { onCheck } = work;
+  const release = onCheckSignal(onCheck ? () => onCheck(agent) : undefined);
+  try {
+    const lock = await agent.lockProcess();
+    try {
+      return await body(agent);
+    } finally {
+      await lock.release();
+    }
+  } finally {
+    release();
+    close();
+  }
 }

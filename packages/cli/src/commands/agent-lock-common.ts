@@ -6,7 +6,6 @@ import {
   openEtcdRebootLock,
   splitEndpoints,
 } from '@ballast/agent';
-import { UsageError } from '../usage-error.js';
 
 /** The options every `ballast agent lock` command takes, as locksmithctl's global flags. */
 export const connectionOptions = {
@@ -21,7 +20,6 @@ export const connectionOptions = {
   root: { type: 'string' },
   // Every agent command takes --disk; the lock has no use for it.
   disk: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
 } as const;
 
 /** The options' help text, shared by the commands. */
@@ -49,15 +47,6 @@ type ConnectionValues = {
   'etcd-username'?: string | undefined;
   'etcd-password'?: string | undefined;
 };
-
-/** Runs parseArgs, turning what it throws into a usage error. */
-export function parseLockArgs<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
 
 /** Flags first, then LOCKSMITHCTL_ variables, then locksmith's defaults. */
 export function settingsFrom(values: ConnectionValues, env: NodeJS.ProcessEnv = process.env): LockSettings {

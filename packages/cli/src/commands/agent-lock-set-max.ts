@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { connectionHelp, connectionOptions, parseLockArgs, withLock } from './agent-lock-common.js';
+import { connectionHelp, connectionOptions, withLock } from './agent-lock-common.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast agent lock set-max [options] N
 
@@ -14,13 +14,9 @@ ${connectionHelp}`;
 
 /** `ballast agent lock set-max N`: locksmithctl set-max. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseLockArgs(() =>
-    parseArgs({ args: [...args], allowPositionals: true, options: connectionOptions }),
-  );
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, { usage, io, options: connectionOptions });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length !== 1) throw new UsageError('give the new maximum, one whole number');
   const text = positionals[0]!;
   // locksmithctl reads the number with strconv.Atoi: an optional sign and decimal digits.

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { connectionHelp, connectionOptions, parseLockArgs, withLock } from './agent-lock-common.js';
+import { connectionHelp, connectionOptions, withLock } from './agent-lock-common.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast agent lock status [options]
 
@@ -14,17 +14,9 @@ ${connectionHelp}`;
 
 /** `ballast agent lock status`: locksmithctl status. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseLockArgs(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { ...connectionOptions, json: { type: 'boolean' } },
-    }),
-  );
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, { usage, io, options: { ...connectionOptions, json: { type: 'boolean' } } });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length > 0) throw new UsageError(`status takes no arguments, got ${positionals.join(' ')}`);
   const status = await withLock(values, (lock) => lock.status());
   const { semaphore, max, holders } = status.semaphore;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { connectionHelp, connectionOptions, parseLockArgs, withLock } from './agent-lock-common.js';
+import { connectionHelp, connectionOptions, withLock } from './agent-lock-common.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast agent lock unlock [options] [MACHINE-ID]
 
@@ -15,13 +15,9 @@ ${connectionHelp}`;
 
 /** `ballast agent lock unlock [MACHINE-ID]`: locksmithctl unlock. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parseLockArgs(() =>
-    parseArgs({ args: [...args], allowPositionals: true, options: connectionOptions }),
-  );
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, { usage, io, options: connectionOptions });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length > 1) throw new UsageError(`one machine id at a time, got ${positionals.join(' ')}`);
   let holder = positionals[0];
   if (holder === undefined) {

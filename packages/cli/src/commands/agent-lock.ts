@@ -1,11 +1,9 @@
 import { LockError } from '@ballast/agent';
 import type { Io } from '../io.js';
-import { UsageError } from '../usage-error.js';
+import type { Command } from '../main.js';
+import { groupCommand, verbLines } from './command-common.js';
 
-const verbs: Record<
-  string,
-  { summary: string; load: () => Promise<{ run(args: readonly string[], io: Io): Promise<number> }> }
-> = {
+const verbs: Record<string, Command> = {
   status: {
     summary: 'show how many reboot slots are free, the maximum and the machines holding one',
     load: () => import('./agent-lock-status.js'),
@@ -26,27 +24,20 @@ The fleet-wide reboot lock of the etcd-lock strategy: locksmith's semaphore in e
 locksmithd. Works like locksmithctl.
 
 Commands:
-${Object.entries(verbs)
-  .map(([name, v]) => `  ${name.padEnd(7)}  ${v.summary}`)
-  .join('\n')}
+${verbLines(verbs)}
 
 Run \`ballast agent lock <command> --help\` for the options of a command.
 `;
 
-/** `ballast agent lock`: dispatches to status, unlock and set-max, as locksmithctl's commands. */
+const dispatch = groupCommand({ name: 'agent lock', usage, verbs });
+
+/** `ballast agent lock`: dispatches to status, unlock and set-max, as locksmithctl's commands; prints their lock errors. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const [verb, ...rest] = args;
-  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
-    io.stdout.write(usage);
-    return verb === undefined ? 2 : 0;
-  }
-  const command = verbs[verb];
-  if (!command) throw new UsageError(`unknown command 'agent lock ${verb}'; try status, unlock or set-max`);
   try {
-    return await (await command.load()).run(rest, io);
+    return await dispatch(args, io);
   } catch (error) {
     if (!(error instanceof LockError)) throw error;
-    io.stderr.write(`ballast agent lock ${verb}: ${error.message}\n`);
+    io.stderr.write(`ballast agent lock ${args[0]}: ${error.message}\n`);
     return 1;
   }
 }

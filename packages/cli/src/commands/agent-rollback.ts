@@ -1,5 +1,5 @@
 import type { Io } from '../io.js';
-import { guarded, nodeAgent, nodeHelp, nodeOptions, onCheckSignal, parseAgentArgs } from './agent-common.js';
+import { guarded, nodeHelp, parseAgentCommand, withNodeAgent } from './agent-common.js';
 
 const usage = `Usage: ballast agent rollback [--no-reboot] [options]
 
@@ -19,34 +19,22 @@ Exit status: 0 when done, 1 when there is nothing to roll back to, 2 on a usage 
 
 /** `ballast agent rollback`: back to the other slot, or cancel an installed update. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const values = parseAgentArgs(args, { ...nodeOptions, 'no-reboot': { type: 'boolean' } });
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
-  return guarded('rollback', io, async () => {
-    const { agent, close } = await nodeAgent(values, io, values['no-reboot'] ? { noReboot: true } : {});
-    const release = onCheckSignal();
-    try {
-      const lock = await agent.lockProcess();
-      try {
-        const report = await agent.rollback({ reboot: !values['no-reboot'] });
-        if (report.kind === 'cancelled') {
-          io.stdout.write(`Cancelled the update to ${report.version}; it will not boot\n`);
-        } else {
-          io.stdout.write(
-            report.rebooted
-              ? `Rolled back to partition ${report.partition}; rebooting\n`
-              : `Partition ${report.partition} boots next; reboot to roll back\n`,
-          );
-        }
-        return 0;
-      } finally {
-        await lock.release();
+  const values = parseAgentCommand(args, { usage, io, options: { 'no-reboot': { type: 'boolean' } } });
+  if (!values) return 0;
+  const extra = values['no-reboot'] ? { noReboot: true } : {};
+  return guarded('rollback', io, () =>
+    withNodeAgent({ values, io, extra }, async (agent) => {
+      const report = await agent.rollback({ reboot: !values['no-reboot'] });
+      if (report.kind === 'cancelled') {
+        io.stdout.write(`Cancelled the update to ${report.version}; it will not boot\n`);
+      } else {
+        io.stdout.write(
+          report.rebooted
+            ? `Rolled back to partition ${report.partition}; rebooting\n`
+            : `Partition ${report.partition} boots next; reboot to roll back\n`,
+        );
       }
-    } finally {
-      release();
-      close();
-    }
-  });
+      return 0;
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { formatStatus } from '@ballast/agent';
 import type { Io } from '../io.js';
-import { guarded, nodeAgent, nodeHelp, nodeOptions, onCheckSignal, parseAgentArgs } from './agent-common.js';
+import { guarded, nodeHelp, parseAgentCommand, withNodeAgent } from './agent-common.js';
 
 const usage = `Usage: ballast agent run [--once] [options]
 
@@ -23,44 +23,32 @@ usage error.
 
 /** `ballast agent run`: the daemon, or one pass of it with --once. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const values = parseAgentArgs(args, {
-    ...nodeOptions,
-    once: { type: 'boolean' },
-    'no-reboot': { type: 'boolean' },
+  const values = parseAgentCommand(args, {
+    usage,
+    io,
+    options: { once: { type: 'boolean' }, 'no-reboot': { type: 'boolean' } },
   });
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
-  return guarded('run', io, async () => {
-    const { agent, close } = await nodeAgent(values, io, values['no-reboot'] ? { noReboot: true } : {});
-    const release = onCheckSignal(() => agent.requestCheck());
-    try {
-      const lock = await agent.lockProcess();
-      try {
-        if (values.once) {
-          const report = await agent.runOnce();
-          io.stdout.write(formatStatus(await agent.state()));
-          const failed = report.check?.kind === 'failed' || report.boot.kind === 'unhealthy';
-          return failed ? 1 : 0;
-        }
-        const controller = new AbortController();
-        const stop = () => controller.abort();
-        process.on('SIGTERM', stop);
-        process.on('SIGINT', stop);
-        try {
-          await agent.runDaemon(controller.signal);
-        } finally {
-          process.off('SIGTERM', stop);
-          process.off('SIGINT', stop);
-        }
-        return 0;
-      } finally {
-        await lock.release();
+  if (!values) return 0;
+  const extra = values['no-reboot'] ? { noReboot: true } : {};
+  return guarded('run', io, () =>
+    withNodeAgent({ values, io, extra, onCheck: (agent) => agent.requestCheck() }, async (agent) => {
+      if (values.once) {
+        const report = await agent.runOnce();
+        io.stdout.write(formatStatus(await agent.state()));
+        const failed = report.check?.kind === 'failed' || report.boot.kind === 'unhealthy';
+        return failed ? 1 : 0;
       }
-    } finally {
-      release();
-      close();
-    }
-  });
+      const controller = new AbortController();
+      const stop = () => controller.abort();
+      process.on('SIGTERM', stop);
+      process.on('SIGINT', stop);
+      try {
+        await agent.runDaemon(controller.signal);
+      } finally {
+        process.off('SIGTERM', stop);
+        process.off('SIGINT', stop);
+      }
+      return 0;
+    }),
+  );
 }

@@ -1,6 +1,6 @@
 import { Agent, formatStatus } from '@ballast/agent';
 import type { Io } from '../io.js';
-import { guarded, nodeHelp, nodeOptions, parseAgentArgs } from './agent-common.js';
+import { guarded, nodeHelp, parseAgentCommand } from './agent-common.js';
 
 const usage = `Usage: ballast agent status [--json] [options]
 
@@ -20,11 +20,8 @@ ${nodeHelp}
 
 /** `ballast agent status`: the recorded status, in update_engine_client's form. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const values = parseAgentArgs(args, { ...nodeOptions, json: { type: 'boolean' } });
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const values = parseAgentCommand(args, { usage, io, options: { json: { type: 'boolean' } } });
+  if (!values) return 0;
   return guarded('status', io, async () => {
     const state = await new Agent({ root: values.root ?? '/' }).state();
     io.stdout.write(values.json ? `${JSON.stringify(state, null, 2)}\n` : formatStatus(state));

@@ -1,10 +1,7 @@
-import type { Io } from '../io.js';
-import { UsageError } from '../usage-error.js';
+import type { Command } from '../main.js';
+import { groupCommand, verbLines } from './command-common.js';
 
-const verbs: Record<
-  string,
-  { summary: string; load: () => Promise<{ run(args: readonly string[], io: Io): Promise<number> }> }
-> = {
+const verbs: Record<string, Command> = {
   run: {
     summary: 'the daemon: update checks, installs, reboots, health gate (--once: one pass, then exit)',
     load: () => import('./agent-run.js'),
@@ -34,21 +31,10 @@ process. It checks the update server, installs updates into the inactive USR slo
 and keeps an update only when the node proves healthy after booting it.
 
 Commands:
-${Object.entries(verbs)
-  .map(([name, v]) => `  ${name.padEnd(9)}  ${v.summary}`)
-  .join('\n')}
+${verbLines(verbs)}
 
 Run \`ballast agent <command> --help\` for the options of a command. See docs/agent.md.
 `;
 
 /** `ballast agent`: dispatches to run, check-now, status, rollback and lock. */
-export async function run(args: readonly string[], io: Io): Promise<number> {
-  const [verb, ...rest] = args;
-  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
-    io.stdout.write(usage);
-    return verb === undefined ? 2 : 0;
-  }
-  const command = verbs[verb];
-  if (!command) throw new UsageError(`unknown command 'agent ${verb}'; try run, check-now, status, rollback or lock`);
-  return (await command.load()).run(rest, io);
-}
+export const run = groupCommand({ name: 'agent', usage, verbs });

@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { formatReportRaw, formatReports, translateButane } from '@ballast/config';
 import { fsFilesDir } from '../fs-files-dir.js';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast butane [options] [input-file]
 
@@ -22,27 +22,16 @@ Options:
   -V, --version            print the version and exit
 `;
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        check: { type: 'boolean', short: 'c' },
-        color: { type: 'string' },
-        'files-dir': { type: 'string', short: 'd' },
-        help: { type: 'boolean', short: 'h' },
-        output: { type: 'string', short: 'o' },
-        pretty: { type: 'boolean', short: 'p' },
-        'raw-errors': { type: 'boolean' },
-        strict: { type: 'boolean', short: 's' },
-        version: { type: 'boolean', short: 'V' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
+const options = {
+  check: { type: 'boolean', short: 'c' },
+  color: { type: 'string' },
+  'files-dir': { type: 'string', short: 'd' },
+  output: { type: 'string', short: 'o' },
+  pretty: { type: 'boolean', short: 'p' },
+  'raw-errors': { type: 'boolean' },
+  strict: { type: 'boolean', short: 's' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
 
 function wantsColor(flag: string | undefined): boolean {
   switch (flag ?? 'auto') {
@@ -61,11 +50,9 @@ function wantsColor(flag: string | undefined): boolean {
 
 /** `ballast butane`: Butane's command line, flag for flag, with Butane's output and exit codes. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, { usage, io, options });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (values.version) {
     io.stdout.write('ballast butane 0.1.0 (Butane variant flatcar 1.0.0, 1.1.0)\n');
     return 0;

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { butaneJsonSchema } from '@ballast/config';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast config schema [--version 1.0.0|1.1.0] [-o FILE]
 
@@ -21,23 +21,14 @@ Options:
 
 /** `ballast config schema`: the JSON Schema of a Butane version, generated from the same spec data as the translator. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  let values: { version?: string; output?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: [...args],
-      options: {
-        version: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, {
+    usage,
+    io,
+    allowPositionals: false,
+    options: { version: { type: 'string' }, output: { type: 'string', short: 'o' } },
+  });
+  if (!parsed) return 0;
+  const { values } = parsed;
   const version = values.version ?? '1.1.0';
   if (version !== '1.0.0' && version !== '1.1.0') {
     throw new UsageError(`--version must be 1.0.0 or 1.1.0, not ${version}`);

@@ -1,7 +1,7 @@
-import { parseArgs } from 'node:util';
 import { chooseBootSlot, DiskError, writeGpt } from '@ballast/disk';
 import type { Io } from '../io.js';
-import { guarded, oneImage, printWarnings, usageErrors, withTable } from './disk-common.js';
+import { parseCommand } from './command-common.js';
+import { guarded, oneImage, printWarnings, withTable } from './disk-common.js';
 
 const usage = `Usage: ballast disk boot IMAGE [options]
 
@@ -19,21 +19,10 @@ Exit status: 0 when a slot was chosen, 1 when none is bootable or the image has 
 
 /** `ballast disk boot`: choose a USR slot as GRUB does, decrement its tries and write the table. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
-  const path = oneImage(positionals);
+  const parsed = parseCommand(args, { usage, io, options: { json: { type: 'boolean' } } });
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const path = oneImage(parsed.positionals);
   return guarded('boot', io, () =>
     withTable(path, { writable: true }, async (read, disk) => {
       if (!values.json) printWarnings(read, path, io);

@@ -12,15 +12,6 @@ import {
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
 
-/** Runs an argument parser (`node:util` parseArgs), turning what it throws into a usage error. */
-export function usageErrors<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 /** The one image a verb works on; a usage error when there is none or more than one. */
 export function oneImage(positionals: readonly string[]): string {
   if (positionals.length === 0) throw new UsageError('name the disk image or device');

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { unlink } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { createImage, flatcarLayout, isGuid, writeGpt } from '@ballast/disk';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { guarded, oneImage, parseSize, tableJson, tableText, usageErrors } from './disk-common.js';
+import { parseCommand } from './command-common.js';
+import { guarded, oneImage, parseSize, tableJson, tableText } from './disk-common.js';
 
 const usage = `Usage: ballast disk create IMAGE --size SIZE [options]
 
@@ -25,24 +25,19 @@ Exit status: 0 when the image was created, 1 when it could not be, 2 on a usage 
 
 /** `ballast disk create`: a new sparse image with a Flatcar-like GPT layout. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        size: { type: 'string' },
-        'sector-size': { type: 'string' },
-        'disk-guid': { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
-  const path = oneImage(positionals);
+  const parsed = parseCommand(args, {
+    usage,
+    io,
+    options: {
+      size: { type: 'string' },
+      'sector-size': { type: 'string' },
+      'disk-guid': { type: 'string' },
+      json: { type: 'boolean' },
+    },
+  });
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const path = oneImage(parsed.positionals);
   if (values.size === undefined) throw new UsageError('--size is required, e.g. --size 4G');
   const size = parseSize(values.size);
   const sectorSize = values['sector-size'] === undefined ? 512 : Number(values['sector-size']);

@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { DiskError, MAX_PRIORITY, MAX_TRIES, setSlot, writeGpt } from '@ballast/disk';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
-import { guarded, intOption, oneImage, printWarnings, slotLine, usageErrors, withTable } from './disk-common.js';
+import { parseCommand } from './command-common.js';
+import { guarded, intOption, oneImage, printWarnings, slotLine, withTable } from './disk-common.js';
 
 const usage = `Usage: ballast disk set IMAGE --partition N [--priority P] [--tries T] [--successful 0|1]
 
@@ -23,24 +23,19 @@ Exit status: 0 when the slot was set, 1 when the image has no table or the parti
 
 /** `ballast disk set`: change a USR slot's priority, tries and successful fields. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        partition: { type: 'string', short: 'i' },
-        priority: { type: 'string', short: 'P' },
-        tries: { type: 'string', short: 'T' },
-        successful: { type: 'string', short: 'S' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
-  const path = oneImage(positionals);
+  const parsed = parseCommand(args, {
+    usage,
+    io,
+    options: {
+      partition: { type: 'string', short: 'i' },
+      priority: { type: 'string', short: 'P' },
+      tries: { type: 'string', short: 'T' },
+      successful: { type: 'string', short: 'S' },
+    },
+  });
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const path = oneImage(parsed.positionals);
   const partition = intOption('partition', values.partition, { min: 1, max: 65536 });
   if (partition === undefined) throw new UsageError('--partition is required');
   const priority = intOption('priority', values.priority, { min: 0, max: MAX_PRIORITY });

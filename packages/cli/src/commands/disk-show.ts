@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { Io } from '../io.js';
-import { guarded, oneImage, printWarnings, tableJson, tableText, usageErrors, withTable } from './disk-common.js';
+import { parseCommand } from './command-common.js';
+import { guarded, oneImage, printWarnings, tableJson, tableText, withTable } from './disk-common.js';
 
 const usage = `Usage: ballast disk show IMAGE [options]
 
@@ -18,21 +18,10 @@ Exit status: 0 when a table was read, 1 when there is none (missing image, not G
 
 /** `ballast disk show`: the partitions and USR slots of an image. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = usageErrors(() =>
-    parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }),
-  );
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
-  const path = oneImage(positionals);
+  const parsed = parseCommand(args, { usage, io, options: { json: { type: 'boolean' } } });
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const path = oneImage(parsed.positionals);
   return guarded('show', io, () =>
     withTable(path, { writable: false }, async (read, disk) => {
       if (values.json) {

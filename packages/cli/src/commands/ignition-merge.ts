@@ -1,5 +1,4 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import {
   type AnyIgnitionConfig,
   formatIgnition,
@@ -12,6 +11,7 @@ import {
 } from '@ballast/config';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast ignition merge [options] PARENT CHILD...
 
@@ -25,29 +25,15 @@ Options:
   -h, --help          show usage and exit
 `;
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        output: { type: 'string', short: 'o' },
-        pretty: { type: 'boolean', short: 'p' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 /** `ballast ignition merge`: parent and children in, one merged config out. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, {
+    usage,
+    io,
+    options: { output: { type: 'string', short: 'o' }, pretty: { type: 'boolean', short: 'p' } },
+  });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length < 2) throw new UsageError('name a parent config and at least one child config');
 
   const configs: { config: AnyIgnitionConfig; version: IgnitionVersion }[] = [];

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ignitionValidateOutput, parseIgnition } from '@ballast/config';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast ignition validate [options] FILE...
 
@@ -17,27 +17,13 @@ Options:
 Exit status: 0 when every config is valid, 1 when any is not or cannot be read, 2 on a usage error.
 `;
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: { strict: { type: 'boolean', short: 's' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 const prefixLines = (text: string, prefix: string) => text.replace(/^(?=.)/gm, prefix);
 
 /** `ballast ignition validate`: ignition-validate for one or more files, with the same findings and messages. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, { usage, io, options: { strict: { type: 'boolean', short: 's' } } });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError('name at least one config file (or - for standard input)');
 
   let failed = false;

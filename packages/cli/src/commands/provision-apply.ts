@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { apply, ProvisionError, parseConfigText } from '@ballast/provision';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast provision apply --root DIR [options] CONFIG
 
@@ -21,29 +21,15 @@ Exit status: 0 when the config was applied, 1 when it was not (the message names
 error.
 `;
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        root: { type: 'string', short: 'r' },
-        verbose: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 /** `ballast provision apply`: applies an Ignition config to a root directory. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args);
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, {
+    usage,
+    io,
+    options: { root: { type: 'string', short: 'r' }, verbose: { type: 'boolean', short: 'v' } },
+  });
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   if (values.root === undefined) throw new UsageError('--root DIR is required');
   if (positionals.length !== 1) throw new UsageError('expected exactly one CONFIG file');
   const file = positionals[0] as string;

@@ -1,8 +1,7 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { ProvisionError, runFirstBoot } from '@ballast/provision';
 import type { Io } from '../io.js';
-import { UsageError } from '../usage-error.js';
+import { parseCommand } from './command-common.js';
 
 const usage = `Usage: ballast provision run [options]
 
@@ -23,32 +22,22 @@ Options:
 Exit status: 0 when provisioned or not a first boot, 1 on failure (the flag stays), 2 on a usage error.
 `;
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      allowPositionals: false,
-      options: {
-        root: { type: 'string', short: 'r' },
-        config: { type: 'string', short: 'c' },
-        'user-data-url': { type: 'string' },
-        cmdline: { type: 'string' },
-        verbose: { type: 'boolean', short: 'v' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
 /** `ballast provision run`: Flatcar's first-boot provisioning. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  const { values } = parse(args);
-  if (values.help) {
-    io.stdout.write(usage);
-    return 0;
-  }
+  const parsed = parseCommand(args, {
+    usage,
+    io,
+    allowPositionals: false,
+    options: {
+      root: { type: 'string', short: 'r' },
+      config: { type: 'string', short: 'c' },
+      'user-data-url': { type: 'string' },
+      cmdline: { type: 'string' },
+      verbose: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (!parsed) return 0;
+  const { values } = parsed;
   const root = resolve(values.root ?? '/');
   const log = values.verbose ? (line: string) => io.stderr.write(`${line}\n`) : undefined;
   try {

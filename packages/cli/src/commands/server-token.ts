@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   createApiToken,
   DEFAULT_DB,
@@ -10,6 +9,7 @@ import {
 } from '@ballast/server';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommandArgs } from './command-common.js';
 
 const usage = `Usage: ballast server token create --role admin|viewer [--name NAME] [--db DB]
        ballast server token list [--db DB]
@@ -35,39 +35,29 @@ async function openStore(db: string): Promise<Store> {
 
 /** `ballast server token create|list|delete`. */
 export async function run(args: readonly string[], io: Io): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        db: { type: 'string' },
-        role: { type: 'string' },
-        name: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values, positionals } = parseCommandArgs(args, {
+    db: { type: 'string' },
+    role: { type: 'string' },
+    name: { type: 'string' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const [verb, ...rest] = positionals;
   if (values.help || verb === undefined || verb === 'help') {
     io.stdout.write(usage);
     return values.help || verb === 'help' ? 0 : 2;
   }
-  const db = (values.db as string | undefined) ?? DEFAULT_DB;
+  const db = values.db ?? DEFAULT_DB;
   const json = values.json === true;
   switch (verb) {
     case 'create': {
-      const role = values.role as string | undefined;
+      const { role } = values;
       if (role !== 'admin' && role !== 'viewer')
         throw new UsageError('token create needs --role admin or --role viewer');
       if (rest.length > 0) throw new UsageError(`unexpected argument '${rest[0]}'`);
       const store = await openStore(db);
       try {
-        const created = await createApiToken(store, { name: (values.name as string | undefined) ?? role, role });
+        const created = await createApiToken(store, { name: values.name ?? role, role });
         io.stdout.write(
           json
             ? `${JSON.stringify({ id: created.token.id, name: created.token.name, role, token: created.secret })}\n`

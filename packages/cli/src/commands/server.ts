@@ -1,4 +1,3 @@
-import { parseArgs } from 'node:util';
 import {
   type AuthMode,
   DEFAULT_DB,
@@ -10,6 +9,7 @@ import {
 } from '@ballast/server';
 import type { Io } from '../io.js';
 import { UsageError } from '../usage-error.js';
+import { parseCommandArgs } from './command-common.js';
 
 const usage = `Usage: ballast server [options]
        ballast server token <create|list|delete> [options]
@@ -48,47 +48,37 @@ export interface ServerCommandOptions {
 
 /** Reads `ballast server`'s arguments; undefined means "--help was asked". */
 export function parseServerArgs(args: readonly string[]): ServerCommandOptions | undefined {
-  let values: Record<string, string | boolean | undefined>;
-  let positionals: string[];
-  try {
-    ({ values, positionals } = parseArgs({
-      args: [...args],
-      allowPositionals: true,
-      options: {
-        listen: { type: 'string' },
-        db: { type: 'string' },
-        auth: { type: 'string' },
-        payloads: { type: 'string' },
-        'omaha-suffix': { type: 'string' },
-        'trust-proxy': { type: 'boolean' },
-        retention: { type: 'string' },
-        'log-level': { type: 'string' },
-        'shutdown-timeout': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values, positionals } = parseCommandArgs(args, {
+    listen: { type: 'string' },
+    db: { type: 'string' },
+    auth: { type: 'string' },
+    payloads: { type: 'string' },
+    'omaha-suffix': { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
+    retention: { type: 'string' },
+    'log-level': { type: 'string' },
+    'shutdown-timeout': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) return undefined;
   if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
-  const auth = (values.auth as string | undefined) ?? 'token';
+  const auth = values.auth ?? 'token';
   if (auth !== 'token' && auth !== 'none') throw new UsageError(`--auth must be "token" or "none", not "${auth}"`);
-  const logLevel = (values['log-level'] as string | undefined) ?? 'info';
+  const logLevel = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(logLevel)) {
     throw new UsageError(`--log-level must be debug, info, warn or error, not "${logLevel}"`);
   }
-  const timeout = Number((values['shutdown-timeout'] as string | undefined) ?? '10');
+  const timeout = Number(values['shutdown-timeout'] ?? '10');
   if (!Number.isFinite(timeout) || timeout < 0) throw new UsageError('--shutdown-timeout wants a number of seconds');
-  const listen = (values.listen as string | undefined) ?? '127.0.0.1:8080';
+  const listen = values.listen ?? '127.0.0.1:8080';
   if (!/^(\[[^\]]+\]|[^:[\]]*):\d{1,5}$/.test(listen)) {
     throw new UsageError(`--listen wants HOST:PORT (e.g. 127.0.0.1:8080), got "${listen}"`);
   }
-  const suffix = values['omaha-suffix'] as string | undefined;
+  const suffix = values['omaha-suffix'];
   if (suffix !== undefined && !/^[A-Za-z0-9._~-]+$/.test(suffix)) {
     throw new UsageError('--omaha-suffix may only hold letters, digits and . _ ~ -');
   }
-  const retention = values.retention as string | undefined;
+  const retention = values.retention;
   const retentionMs = retention === undefined ? undefined : parseInterval(retention);
   if (retention !== undefined && (retentionMs === undefined || retentionMs <= 0)) {
     throw new UsageError(`--retention wants a duration such as 30d or "90 days", got "${retention}"`);
@@ -96,9 +86,9 @@ export function parseServerArgs(args: readonly string[]): ServerCommandOptions |
   return {
     listen,
     ...(retentionMs !== undefined && { retentionMs }),
-    db: (values.db as string | undefined) ?? DEFAULT_DB,
+    db: values.db ?? DEFAULT_DB,
     auth,
-    ...(values.payloads !== undefined && { payloads: values.payloads as string }),
+    ...(values.payloads !== undefined && { payloads: values.payloads }),
     ...(suffix !== undefined && { omahaSuffix: suffix }),
     trustProxy: values['trust-proxy'] === true,
     logLevel: logLevel as LogLevel,
