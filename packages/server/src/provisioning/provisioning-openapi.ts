@@ -115,6 +115,50 @@ function op(summary: string, extra: Record<string, unknown>): Record<string, unk
   return { summary, 'x-ballast': true, ...extra };
 }
 
+/** A kind of thing provisioning keeps, as machine profiles and groups are. */
+interface Kept {
+  /** `profile`: the paths say `profiles` and `{profileId}`, the summaries `machine profile`. */
+  readonly kind: string;
+  readonly schema: Schema;
+  /** The body that creates or replaces one. */
+  readonly input: Schema;
+  /** What the delete summary adds about which may go, e.g. `no group uses`. */
+  readonly deleteSummary?: string;
+}
+
+/** `/api/provisioning/KINDs` (list, create) and `/api/provisioning/KINDs/{KINDId}` (get, create or replace, delete). */
+function keptRoutes({ kind, schema, input, deleteSummary }: Kept): Record<string, Record<string, unknown>> {
+  const many = `${kind}s`;
+  const title = `${kind[0]!.toUpperCase()}${kind.slice(1)}`;
+  const parameters = [pathParam(`${kind}Id`)];
+  return {
+    [`/api/provisioning/${many}`]: {
+      get: op(`List machine ${many}`, {
+        responses: {
+          '200': json(`${title}s`, { type: 'object', properties: { [many]: { type: 'array', items: schema } } }),
+          ...readErrors,
+        },
+      }),
+      post: op(`Create a machine ${kind} (admin)`, {
+        requestBody: body(input),
+        responses: { '201': json('Created', schema), ...writeErrors },
+      }),
+    },
+    [`/api/provisioning/${many}/{${kind}Id}`]: {
+      get: op(`Get a machine ${kind}`, { parameters, responses: { '200': json(title, schema), ...readErrors } }),
+      put: op(`Create or replace a machine ${kind} (admin)`, {
+        parameters,
+        requestBody: body(input),
+        responses: { '200': json('Replaced', schema), '201': json('Created', schema), ...writeErrors },
+      }),
+      delete: op(`Delete a machine ${kind}${deleteSummary === undefined ? '' : ` ${deleteSummary}`} (admin)`, {
+        parameters,
+        responses: { '204': { description: 'Deleted' }, ...writeErrors },
+      }),
+    },
+  };
+}
+
 /** OpenAPI path items of `/ignition`, `/ipxe`, `/boot.ipxe` and `/api/provisioning/...`. */
 export const provisioningOpenApiPaths: Record<string, Record<string, unknown>> = {
   '/boot.ipxe': {
@@ -166,58 +210,6 @@ export const provisioningOpenApiPaths: Record<string, Record<string, unknown>> =
       },
     }),
   },
-  '/api/provisioning/profiles': {
-    get: op('List machine profiles', {
-      responses: {
-        '200': json('Profiles', { type: 'object', properties: { profiles: { type: 'array', items: profile } } }),
-        ...readErrors,
-      },
-    }),
-    post: op('Create a machine profile (admin)', {
-      requestBody: body(profileInput),
-      responses: { '201': json('Created', profile), ...writeErrors },
-    }),
-  },
-  '/api/provisioning/profiles/{profileId}': {
-    get: op('Get a machine profile', {
-      parameters: [pathParam('profileId')],
-      responses: { '200': json('Profile', profile), ...readErrors },
-    }),
-    put: op('Create or replace a machine profile (admin)', {
-      parameters: [pathParam('profileId')],
-      requestBody: body(profileInput),
-      responses: { '200': json('Replaced', profile), '201': json('Created', profile), ...writeErrors },
-    }),
-    delete: op('Delete a machine profile no group uses (admin)', {
-      parameters: [pathParam('profileId')],
-      responses: { '204': { description: 'Deleted' }, ...writeErrors },
-    }),
-  },
-  '/api/provisioning/groups': {
-    get: op('List machine groups', {
-      responses: {
-        '200': json('Groups', { type: 'object', properties: { groups: { type: 'array', items: group } } }),
-        ...readErrors,
-      },
-    }),
-    post: op('Create a machine group (admin)', {
-      requestBody: body(groupInput),
-      responses: { '201': json('Created', group), ...writeErrors },
-    }),
-  },
-  '/api/provisioning/groups/{groupId}': {
-    get: op('Get a machine group', {
-      parameters: [pathParam('groupId')],
-      responses: { '200': json('Group', group), ...readErrors },
-    }),
-    put: op('Create or replace a machine group (admin)', {
-      parameters: [pathParam('groupId')],
-      requestBody: body(groupInput),
-      responses: { '200': json('Replaced', group), '201': json('Created', group), ...writeErrors },
-    }),
-    delete: op('Delete a machine group (admin)', {
-      parameters: [pathParam('groupId')],
-      responses: { '204': { description: 'Deleted' }, ...writeErrors },
-    }),
-  },
+  ...keptRoutes({ kind: 'profile', schema: profile, input: profileInput, deleteSummary: 'no group uses' }),
+  ...keptRoutes({ kind: 'group', schema: group, input: groupInput }),
 };
