@@ -34,8 +34,11 @@ function isTokenChar(c: number): boolean {
 }
 
 const URL_EXCLUDED = ' <>#"{}|\\^[]`';
+// One lookup per character: validation runs this over every byte of every data URL in a config.
+const URL_DATA_CHARS = new Uint8Array(128);
+for (let c = 0x20; c < 0x7f; c++) URL_DATA_CHARS[c] = URL_EXCLUDED.includes(String.fromCharCode(c)) ? 0 : 1;
 function isUrlDataChar(c: number): boolean {
-  return c > 0x1f && c < 0x7f && !URL_EXCLUDED.includes(String.fromCharCode(c));
+  return c < 0x80 && URL_DATA_CHARS[c] === 1;
 }
 
 function isBase64DataChar(c: number): boolean {
@@ -115,7 +118,10 @@ export function dataUrlError(url: string): string | undefined {
 
 const isHexDigit = (c: number): boolean =>
   (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
-const isBase64Alphabet = (c: number): boolean => isBase64DataChar(c) && c !== EQUALS && c !== 0x0a;
+// A lookup per character, as for URL characters.
+const BASE64_ALPHABET = new Uint8Array(128);
+for (let c = 0; c < 0x80; c++) BASE64_ALPHABET[c] = isBase64DataChar(c) && c !== EQUALS && c !== 0x0a ? 1 : 0;
+const isBase64Alphabet = (c: number): boolean => c < 0x80 && BASE64_ALPHABET[c] === 1;
 
 /**
  * True for the two forms Butane writes, when they certainly decode, so that validating them builds nothing:

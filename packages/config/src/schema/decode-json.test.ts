@@ -1,7 +1,9 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { jsonDocument, jsonMutant } from '../../test/reference/json/arbitraries.js';
 import { Scalars } from '../../test/reference/yaml/cases.js';
 import { Config } from '../../test/reference/yaml/test-types.js';
-import { decodeJson, JsonDecodeCodes } from './decode-json.js';
+import { checkJson, decodeJson, JsonDecodeCodes, type JsonNode, parseJsonTree } from './decode-json.js';
 import { isNilSlice } from './go-value.js';
 
 // Expectations checked against encoding/json (Go 1.19) and coreos/vcontext through test/reference/json/main.go;
@@ -102,5 +104,59 @@ describe('decodeJson: positions, as vcontext counts them (bytes)', () => {
         column: 40,
       },
     ]);
+  });
+});
+
+describe('parseJsonTree: one pass for good text, the scanner for bad', () => {
+  // The tree as a plain value (a repeated key keeps its last value), to compare with JSON.parse.
+  const plain = (n: JsonNode): unknown => {
+    switch (n.kind) {
+      case 'object':
+        return Object.fromEntries(n.entries.map((e) => [e.key, plain(e.value)]));
+      case 'array':
+        return n.items.map(plain);
+      case 'number':
+        return Number(n.literal);
+      case 'null':
+        return null;
+      default:
+        return n.value;
+    }
+  };
+  const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+  const text = fc.oneof(
+    jsonDocument,
+    jsonMutant,
+    fc.string({ unit: fc.constantFrom(...'{}[]:,"\\ \n0123456789-+.eEtrufalsn\u00e9\u0001'.split('')), maxLength: 24 }),
+  );
+
+  it('accepts exactly what checkJson accepts, and reads what JSON.parse reads', () => {
+    fc.assert(
+      fc.property(text, (doc) => {
+        const bytes = new TextEncoder().encode(doc);
+        const parsed = parseJsonTree(bytes);
+        const error = checkJson(bytes);
+        if (error) {
+          expect(parsed).toEqual({ error });
+          return;
+        }
+        // Go's unquote turns lone surrogate escapes into U+FFFD; JSON.parse keeps them.
+        const want = JSON.parse(doc, (_, v) => (typeof v === 'string' ? v.replace(loneSurrogate, '\ufffd') : v));
+        expect('tree' in parsed && plain(parsed.tree)).toEqual(want);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('refuses nesting past 10000 levels, empty containers included', () => {
+    for (const inner of ['[]', '{}', '1']) {
+      const doc = (depth: number): Uint8Array =>
+        new TextEncoder().encode(`${'['.repeat(depth)}${inner}${']'.repeat(depth)}`);
+      const deepest = inner === '1' ? 10000 : 9999;
+      expect('tree' in parseJsonTree(doc(deepest))).toBe(true);
+      const tooDeep = parseJsonTree(doc(deepest + 1));
+      expect(tooDeep).toEqual({ error: { message: expect.stringMatching(/exceeded max depth$/), offset: 10001 } });
+      expect(tooDeep).toEqual({ error: checkJson(doc(deepest + 1)) });
+    }
   });
 });

@@ -2,7 +2,7 @@ import type { Report } from '../report.js';
 import type { Decoded } from './decode-yaml.js';
 import { decodeRune, goStringToBytes, goTypeName } from './go-text.js';
 import { markNonNil, zeroOf } from './go-value.js';
-import type { GoStruct, GoType, GoValue } from './model.js';
+import type { GoField, GoStruct, GoType, GoValue } from './model.js';
 import { type Position, type SourceNode, sourceMapOf } from './source-map.js';
 import { unusedKeyReports } from './unused-keys.js';
 
@@ -22,15 +22,15 @@ export const JsonDecodeCodes = {
 export function decodeJson<S extends GoStruct>(source: string | Uint8Array, type: S): Decoded<GoValue<S>> {
   const bytes = typeof source === 'string' ? goStringToBytes(source) : source;
   const noPositions = sourceMapOf(undefined);
-  const syntax = checkJson(bytes);
-  if (syntax) {
+  const parsed = parseJsonTree(bytes);
+  if ('error' in parsed) {
     return {
       value: undefined,
-      reports: [errorReport(JsonDecodeCodes.jsonSyntax, syntax, bytes)],
+      reports: [errorReport(JsonDecodeCodes.jsonSyntax, parsed.error, bytes)],
       positions: noPositions,
     };
   }
-  const tree = buildTree(bytes);
+  const tree = parsed.tree;
   const { value, error } = decodeGoJson(tree, type);
   if (error) {
     return {
@@ -78,8 +78,6 @@ export function lineColumn(bytes: Uint8Array, offset: number): Position {
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0d || c === 0x0a;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
-const isNumberByte = (c: number): boolean =>
-  isDigit(c) || c === 0x2d || c === 0x2b || c === 0x2e || c === 0x65 || c === 0x45;
 const isHex = (c: number): boolean => isDigit(c) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66);
 const printable = /^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u;
 
@@ -335,77 +333,81 @@ export interface JsonEntry {
 
 /** Reads JSON text as encoding/json accepts it: the tree with byte offsets, or the syntax error Go gives. */
 export function parseJsonTree(bytes: Uint8Array): { readonly tree: JsonNode } | { readonly error: GoJsonError } {
+  const tree = readTree(bytes);
+  if (tree) return { tree };
+  // Only text with an error gets the second, byte-at-a-time pass that names the error as Go does.
   const error = checkJson(bytes);
-  return error ? { error } : { tree: buildTree(bytes) };
+  if (!error) throw new Error('decode-json: readTree refused text that checkJson accepts');
+  return { error };
 }
 
-/** Builds the tree of text that `checkJson` accepted. Iterative: JSON may nest 10000 deep. */
-function buildTree(bytes: Uint8Array): JsonNode {
+/**
+ * Reads and checks the text in one pass, building the tree as it goes; undefined at the first thing encoding/json's
+ * scanner would refuse (`checkJson` then says what and where). Iterative: JSON may nest 10000 deep.
+ */
+function readTree(bytes: Uint8Array): JsonNode | undefined {
+  const length = bytes.length;
   let pos = 0;
   const skipSpace = (): void => {
-    while (pos < bytes.length && isSpace(bytes[pos]!)) pos++;
+    while (pos < length && isSpace(bytes[pos]!)) pos++;
   };
-  type Open = { node: JsonNode & { kind: 'object' | 'array' }; key?: { key: string; keyStart: number } };
+  type Container = JsonNode & { kind: 'object' | 'array' };
+  type Open = { node: Container; key: string; keyStart: number };
   const stack: Open[] = [];
-  let result: JsonNode | undefined;
-  const attach = (node: JsonNode): void => {
-    const top = stack[stack.length - 1];
-    if (!top) result = node;
-    else if (top.node.kind === 'array') (top.node.items as JsonNode[]).push(node);
-    else (top.node.entries as JsonEntry[]).push({ key: top.key!.key, keyStart: top.key!.keyStart, value: node });
+  // An object key and its colon, up to the value; false when they are not there.
+  const readKey = (open: Open): boolean => {
+    if (bytes[pos] !== 0x22) return false;
+    const keyStart = pos;
+    const key = readCheckedString(bytes, pos);
+    if (key === undefined) return false;
+    open.key = key[0];
+    open.keyStart = keyStart;
+    pos = key[1];
+    skipSpace();
+    if (bytes[pos] !== 0x3a) return false;
+    pos++;
+    skipSpace();
+    return true;
   };
   skipSpace();
   for (;;) {
-    const top = stack[stack.length - 1];
-    if (top) {
+    const start = pos;
+    const c = bytes[pos];
+    let node: JsonNode;
+    if (c === 0x7b || c === 0x5b) {
+      if (stack.length >= maxNestingDepth) return undefined;
+      pos++;
+      const open: Open = {
+        node:
+          c === 0x7b
+            ? { kind: 'object', start, end: start, entries: [] }
+            : { kind: 'array', start, end: start, items: [] },
+        key: '',
+        keyStart: 0,
+      };
       skipSpace();
-      const c = bytes[pos]!;
-      if (c === 0x7d || c === 0x5d) {
+      if (bytes[pos] === (c === 0x7b ? 0x7d : 0x5d)) {
         pos++;
-        stack.pop();
-        (top.node as { end: number }).end = pos;
-        attach(top.node);
-        if (stack.length === 0) break;
+        (open.node as { end: number }).end = pos;
+        node = open.node;
+      } else {
+        stack.push(open);
+        if (c === 0x7b && !readKey(open)) return undefined;
         continue;
       }
-      if (c === 0x2c) {
-        pos++;
-        skipSpace();
-      }
-      if (top.node.kind === 'object') {
-        const keyStart = pos;
-        const [key, next] = readString(bytes, pos);
-        pos = next;
-        skipSpace();
-        pos++; // the colon
-        skipSpace();
-        top.key = { key, keyStart };
-      }
-    }
-    const start = pos;
-    const c = bytes[pos]!;
-    if (c === 0x7b || c === 0x5b) {
-      pos++;
-      const node =
-        c === 0x7b
-          ? { kind: 'object' as const, start, end: start, entries: [] }
-          : { kind: 'array' as const, start, end: start, items: [] };
-      stack.push({ node });
-      continue;
-    }
-    let node: JsonNode;
-    if (c === 0x22) {
-      const [value, next] = readString(bytes, pos);
-      pos = next;
-      node = { kind: 'string', start, end: pos, value };
-    } else if (c === 0x74 || c === 0x66) {
-      pos += c === 0x74 ? 4 : 5;
-      node = { kind: 'bool', start, end: pos, value: c === 0x74 };
-    } else if (c === 0x6e) {
-      pos += 4;
-      node = { kind: 'null', start, end: pos };
+    } else if (c === 0x22) {
+      const read = readCheckedString(bytes, pos);
+      if (read === undefined) return undefined;
+      pos = read[1];
+      node = { kind: 'string', start, end: pos, value: read[0] };
+    } else if (c === 0x74 || c === 0x66 || c === 0x6e) {
+      const word = c === 0x74 ? 'true' : c === 0x66 ? 'false' : 'null';
+      for (let i = 1; i < word.length; i++) if (bytes[pos + i] !== word.charCodeAt(i)) return undefined;
+      pos += word.length;
+      node = c === 0x6e ? { kind: 'null', start, end: pos } : { kind: 'bool', start, end: pos, value: c === 0x74 };
     } else {
-      while (pos < bytes.length && isNumberByte(bytes[pos]!)) pos++;
+      pos = numberEnd(bytes, pos);
+      if (pos < 0) return undefined;
       node = {
         kind: 'number',
         start,
@@ -413,11 +415,92 @@ function buildTree(bytes: Uint8Array): JsonNode {
         literal: String.fromCharCode.apply(null, bytes.subarray(start, pos) as unknown as number[]),
       };
     }
-    attach(node);
-    if (stack.length === 0) break;
+    // Attach the value, then close every container that ends after it.
+    for (;;) {
+      const top = stack[stack.length - 1];
+      skipSpace();
+      if (!top) return pos === length ? node : undefined;
+      const object = top.node.kind === 'object';
+      if (top.node.kind === 'object') {
+        (top.node.entries as JsonEntry[]).push({ key: top.key, keyStart: top.keyStart, value: node });
+      } else {
+        (top.node.items as JsonNode[]).push(node);
+      }
+      const d = bytes[pos];
+      if (d === 0x2c) {
+        pos++;
+        skipSpace();
+        if (object && !readKey(top)) return undefined;
+        break;
+      }
+      if (d !== (object ? 0x7d : 0x5d)) return undefined;
+      pos++;
+      (top.node as { end: number }).end = pos;
+      stack.pop();
+      node = top.node;
+    }
   }
-  return result!;
 }
+
+/** The end of the JSON number at `pos`, or -1 when there is none. */
+function numberEnd(bytes: Uint8Array, start: number): number {
+  let pos = start;
+  if (bytes[pos] === 0x2d) pos++;
+  if (bytes[pos] === 0x30) pos++;
+  else if (bytes[pos]! >= 0x31 && bytes[pos]! <= 0x39) {
+    while (isDigit(bytes[pos]!)) pos++;
+  } else return -1;
+  if (bytes[pos] === 0x2e) {
+    pos++;
+    if (!isDigit(bytes[pos]!)) return -1;
+    while (isDigit(bytes[pos]!)) pos++;
+  }
+  if (bytes[pos] === 0x65 || bytes[pos] === 0x45) {
+    pos++;
+    if (bytes[pos] === 0x2b || bytes[pos] === 0x2d) pos++;
+    if (!isDigit(bytes[pos]!)) return -1;
+    while (isDigit(bytes[pos]!)) pos++;
+  }
+  return pos;
+}
+
+/**
+ * The JSON string at `pos` (its opening quote) and the offset past it, or undefined where the scanner would refuse
+ * it: a control character, a bad escape, no closing quote. Plain ASCII is taken without a decoder.
+ */
+function readCheckedString(bytes: Uint8Array, start: number): [string, number] | undefined {
+  let pos = start + 1;
+  let ascii = true;
+  let escaped = false;
+  for (;;) {
+    const c = bytes[pos];
+    if (c === undefined || c < 0x20) return undefined;
+    if (c === 0x22) break;
+    if (c === 0x5c) {
+      escaped = true;
+      const e = bytes[pos + 1];
+      if (e === 0x75) {
+        for (let k = 2; k < 6; k++) if (!isHex(bytes[pos + k] ?? 0)) return undefined;
+        pos += 6;
+        continue;
+      }
+      if (e === undefined || !isSimpleEscape(e)) return undefined;
+      pos += 2;
+      continue;
+    }
+    if (c >= 0x80) ascii = false;
+    pos++;
+  }
+  if (escaped) return readString(bytes, start);
+  const text =
+    ascii && pos - start <= 4096
+      ? String.fromCharCode.apply(null, bytes.subarray(start + 1, pos) as unknown as number[])
+      : utf8Text(bytes.subarray(start + 1, pos));
+  return [text, pos + 1];
+}
+
+const isSimpleEscape = (c: number): boolean =>
+  c === 0x22 || c === 0x5c || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74;
 
 /** Reads a JSON string at `pos` (its opening quote) as Go's `unquote`: bad UTF-8 and lone surrogates become U+FFFD. */
 function readString(bytes: Uint8Array, pos0: number): [string, number] {
@@ -591,7 +674,20 @@ interface Slot {
 const maxInt64 = (1n << 63n) - 1n;
 const minInt64 = -(1n << 63n);
 const ZERO = Symbol('zero element');
-const backings = new WeakMap<unknown[], { items: unknown[]; cap: number }>();
+
+const fieldMaps = new WeakMap<GoStruct, ReadonlyMap<string, GoField>>();
+
+/** A struct's fields by exact key; the first field of a key wins, as a search in field order finds it. */
+function fieldsByKey(t: GoStruct): ReadonlyMap<string, GoField> {
+  let map = fieldMaps.get(t);
+  if (!map) {
+    const m = new Map<string, GoField>();
+    for (const f of t.fields) if (!m.has(f.key)) m.set(f.key, f);
+    map = m;
+    fieldMaps.set(t, map);
+  }
+  return map;
+}
 
 /** Whether an object key selects a field: exactly, or as encoding/json folds case (with ſ and the Kelvin sign). */
 function keyMatches(name: string, key: string): boolean {
@@ -613,6 +709,11 @@ function keyMatches(name: string, key: string): boolean {
 class JsonDecoder {
   error: GoJsonError | undefined;
   private readonly fieldStack: string[] = [];
+  /**
+   * The backing array of each decoded slice with room past its length, for a repeated key to decode over. Only one
+   * decode can meet its own slices again, so the map lives and dies with the decoder.
+   */
+  private readonly backings = new Map<unknown[], { items: unknown[]; cap: number }>();
   private struct: GoStruct | undefined;
 
   constructor(private readonly names: GoTypeNames) {}
@@ -672,7 +773,7 @@ class JsonDecoder {
     // Elements decode into what the slice already holds, and Go's growth keeps stale elements past the length
     // within the capacity: a repeated key decodes over the earlier value, exactly as encoding/json does.
     const old = (slot.get() as unknown[] | undefined) ?? [];
-    const back = backings.get(old);
+    const back = this.backings.get(old);
     let items: unknown[] = back ? back.items : [...old];
     let cap = back ? back.cap : old.length;
     let len = old.length;
@@ -695,7 +796,8 @@ class JsonDecoder {
       return;
     }
     const result = items.slice(0, len);
-    backings.set(result, { items, cap });
+    // With no room past the length, the slice itself is all the backing a later decode needs.
+    if (cap > len) this.backings.set(result, { items, cap });
     slot.set(markNonNil(result));
   }
 
@@ -708,7 +810,7 @@ class JsonDecoder {
     const obj = slot.get() as Record<string, unknown>;
     const saved = { depth: this.fieldStack.length, struct: this.struct };
     for (const e of n.entries) {
-      const f = t.fields.find((x) => x.key === e.key) ?? t.fields.find((x) => keyMatches(x.key, e.key));
+      const f = fieldsByKey(t).get(e.key) ?? t.fields.find((x) => keyMatches(x.key, e.key));
       if (!f) continue;
       this.fieldStack.push(f.key);
       this.struct = t;
