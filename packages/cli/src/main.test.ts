@@ -20,4 +20,12 @@ describe('ballast', () => {
     expect(await main(['frobnicate'], io)).toBe(2);
     expect(io.err()).toContain("unknown command 'frobnicate'");
   });
+
+  it('treats toString, constructor and __proto__ as unknown commands and verbs', async () => {
+    for (const args of [['toString'], ['constructor'], ['disk', 'toString'], ['agent', 'lock', '__proto__']]) {
+      const io = captureIo();
+      expect([args, await main(args, io)]).toEqual([args, 2]);
+      expect(io.err()).toMatch(/unknown command/);
+    }
+  });
 });

@@ -77,7 +77,7 @@ function help(): string {
 function select(args: readonly string[]): { name: string; rest: readonly string[] } | undefined {
   for (let n = Math.min(args.length, 3); n > 0; n--) {
     const name = args.slice(0, n).join(' ');
-    if (name in commands) return { name, rest: args.slice(n) };
+    if (Object.hasOwn(commands, name)) return { name, rest: args.slice(n) };
   }
   return undefined;
 }

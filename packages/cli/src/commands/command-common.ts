@@ -76,7 +76,8 @@ export function groupCommand(group: CommandGroup): (args: readonly string[], io:
       io.stdout.write(group.usage);
       return verb === undefined ? 2 : 0;
     }
-    const command = group.verbs[verb];
+    // Own verbs only: `toString` or `constructor` are no verbs, whatever an object inherits.
+    const command = Object.hasOwn(group.verbs, verb) ? group.verbs[verb] : undefined;
     if (!command) {
       const known = Object.keys(group.verbs);
       throw new UsageError(

@@ -4,6 +4,8 @@ import { ProvisioningApiError, ProvisioningClient } from '@ballast/server';
 import type { Io } from '../io.js';
 import { type ArgOptions, type ArgValues, UsageError } from '../usage-error.js';
 
+export { parseCommandArgs } from './command-common.js';
+
 /** The server a provisioning command talks to when neither `--server` nor `BALLAST_SERVER` says. */
 export const DEFAULT_SERVER = 'http://127.0.0.1:8080';
 
@@ -27,19 +29,6 @@ export function clientOf(values: { readonly server?: string | undefined; readonl
     url: values.server ?? process.env.BALLAST_SERVER ?? DEFAULT_SERVER,
     token: values.token ?? process.env.BALLAST_TOKEN,
   });
-}
-
-/** Parses arguments, turning node's errors into usage errors. */
-export function parseCommandArgs<const O extends ArgOptions>(
-  args: readonly string[],
-  options: O,
-): { values: ArgValues<O>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options });
-    return { values: values as unknown as ArgValues<O>, positionals };
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
 }
 
 /** Runs a verb, printing a server's error answer (with each field it named) and returning exit status 1. */
