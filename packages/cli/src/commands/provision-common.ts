@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ProvisioningApiError, ProvisioningClient } from '@ballast/server';
 import type { Io } from '../io.js';
-import { type ArgOptions, type ArgValues, UsageError } from '../usage-error.js';
+import { type ArgValues, UsageError } from '../usage-error.js';
 
 export { parseCommandArgs } from './command-common.js';
 
