@@ -75,6 +75,27 @@ describe('parseIgnition', () => {
     ]);
   });
 
+  it('lists unused keys object by object from the top, as Ignition walks the config', () => {
+    const r = parseIgnition('{"ignition":{"version":"3.3.0"},"storage":{"y":1,"files":[{"path":"/a","z":2}]},"x":1}');
+    expect(r.reports.map(line)).toEqual([
+      'warning at $.x, line 1 col 81: Unused key x',
+      'warning at $.storage.y, line 1 col 44: Unused key y',
+      'warning at $.storage.files.0.z, line 1 col 72: Unused key z',
+    ]);
+  });
+
+  it('gives no positions and no unused keys when a number overflows a float64, as vcontext then has no tree', () => {
+    const r = parseIgnition('{"ignition":{"version":"3.3.0"},"x":1e400,"storage":{"files":[{"path":"rel"}]}}');
+    expect(r.reports).toEqual([
+      {
+        severity: 'error',
+        code: 'PATH_NOT_ABSOLUTE',
+        message: 'path not absolute',
+        path: ['storage', 'files', 0, 'path'],
+      },
+    ]);
+  });
+
   it('warns where the source does not have the shape of the Go value', () => {
     expect(parseIgnition('{"ignition":{"version":"3.0.0"},"storage":{"files":[null]}}').reports.map(line)).toEqual([
       'error at $.storage.files.0.path, line 1 col 53: path not specified',

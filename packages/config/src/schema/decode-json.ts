@@ -3,7 +3,7 @@ import type { Decoded } from './decode-yaml.js';
 import { decodeRune, goStringToBytes, goTypeName } from './go-text.js';
 import { markNonNil, zeroOf } from './go-value.js';
 import type { GoField, GoStruct, GoType, GoValue } from './model.js';
-import { type Position, type SourceNode, sourceMapOf } from './source-map.js';
+import { type Position, type SourceMap, type SourceNode, sourceMapOf } from './source-map.js';
 import { unusedKeyReports } from './unused-keys.js';
 
 /** Report codes of `decodeJson`. */
@@ -39,11 +39,18 @@ export function decodeJson<S extends GoStruct>(source: string | Uint8Array, type
       positions: noPositions,
     };
   }
-  // vcontext reads every number as a float64; one that overflows fails its tree, and Ignition then goes on
-  // without positions or unused-key warnings.
-  if (hasFloatOverflow(tree)) return { value, reports: [], positions: noPositions };
-  const positions = sourceMapOf(jsonSourceTree(tree, bytes));
+  const positions = jsonSourceMap(tree, bytes);
   return { value, reports: unusedKeyReports(type, value, positions), positions };
+}
+
+/**
+ * Positions in the JSON text as vcontext's tree gives them to Ignition's reports (byte columns). vcontext reads every
+ * number as a float64; one that overflows fails its tree, and Ignition then goes on without positions (and so
+ * without unused-key warnings): the map is empty then.
+ */
+export function jsonSourceMap(tree: JsonNode, bytes: Uint8Array): SourceMap {
+  if (hasFloatOverflow(tree)) return sourceMapOf(undefined);
+  return sourceMapOf(jsonSourceTree(tree, bytes));
 }
 
 /** An encoding/json error (syntax or type): Go's message and the byte offset it reports. */
