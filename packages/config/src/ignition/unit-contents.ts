@@ -1,5 +1,4 @@
-import { decodeRune } from '../schema/go-text.js';
-import { goQuote } from './go-quote.js';
+import { decodeRune, goQuote, goStringFromBytes } from '../schema/go-text.js';
 
 // The systemd unit parser Ignition validates unit contents with (github.com/coreos/go-systemd/v22/unit
 // Deserialize), including its read buffer: its "line too long" check looks at how many bytes a 4096-byte
@@ -174,7 +173,7 @@ export function parseUnitContents(contents: string): UnitParse {
     return () => {
       const garbage = trimSpace(toEOL().line);
       // The reference names its (never set) current section here, so the name is always empty.
-      if (garbage.length > 0) return fail(`found garbage after section name : ${goQuote(garbage)}`);
+      if (garbage.length > 0) return fail(`found garbage after section name : ${goQuote(goStringFromBytes(garbage))}`);
       return sectionOrOption(section);
     };
   };

@@ -1,8 +1,8 @@
 import { dataUrlError } from '../dataurl/parse-data-url.js';
 import type { ConfigPath, Report, Severity } from '../report.js';
+import { goQuote, goStringFromBytes } from '../schema/go-text.js';
 import type { GoStruct, GoType } from '../schema/model.js';
 import { cleanPath, isAbsPath, joinPath, pathExt } from './go-path.js';
-import { goQuoteString } from './go-quote.js';
 import { goQuery, parseGoUrl } from './go-url.js';
 import {
   IGNITION_MESSAGES,
@@ -34,6 +34,8 @@ interface Context {
 
 const encoder = new TextEncoder();
 const byteLength = (s: string): number => encoder.encode(s).length;
+// Go's %q of a name, read as UTF-8 text (so a lone surrogate shows as U+FFFD).
+const quoteName = (s: string): string => goQuote(goStringFromBytes(encoder.encode(s)));
 
 const str = (v: Value): string | undefined => (typeof v === 'string' ? v : undefined);
 const num = (v: Value): number | undefined => (typeof v === 'number' ? v : undefined);
@@ -548,7 +550,7 @@ function validateUnit(ctx: Context, u: Struct, path: ConfigPath): void {
     return;
   }
   if (isTrue(u.enabled) && !nilOrEmpty(u.contents) && !parsed.options.some((o) => o.section === 'Install')) {
-    add(ctx, 'warning', 'UNIT_NO_INSTALL_SECTION', noInstallSectionMessage(goQuoteString(name)), at);
+    add(ctx, 'warning', 'UNIT_NO_INSTALL_SECTION', noInstallSectionMessage(quoteName(name)), at);
   }
 }
 
@@ -579,7 +581,7 @@ function validateSystemd(ctx: Context, s: Struct, path: ConfigPath): void {
       ctx,
       'warning',
       'UNIT_TEMPLATE_NO_INSTALL_SECTION',
-      templateNoInstallSectionMessage(goQuoteString(template), goQuoteString(String(unit.name))),
+      templateNoInstallSectionMessage(quoteName(template), quoteName(String(unit.name))),
       [...path, 'units', index, 'contents'],
     );
   });
