@@ -64,24 +64,6 @@ function shapeOf(type: GoType): GoType {
   }
 }
 
-/** The zero value of a type as our Go values hold it: '' / 0 / false, undefined pointers, empty slices. */
-export function zeroValue(type: GoType): unknown {
-  switch (type.kind) {
-    case 'string':
-      return '';
-    case 'int':
-      return 0;
-    case 'bool':
-      return false;
-    case 'pointer':
-      return undefined;
-    case 'slice':
-      return [];
-    case 'struct':
-      return Object.fromEntries(type.fields.map((f) => [f.key, zeroValue(f.type)]));
-  }
-}
-
 /**
  * Every path inside a value, zero fields included, as Butane's `getAllPaths(v, tag, true)` lists them for
  * `AddFromCommonSource`.

@@ -1,10 +1,10 @@
 import type { ConfigPath, Report } from '../report.js';
 import { goStringFromBytes } from '../schema/go-text.js';
-import { isNilSlice, markNonNil } from '../schema/go-value.js';
+import { isNilSlice, markNonNil, zeroOf } from '../schema/go-value.js';
 import type { GoStruct, GoType } from '../schema/model.js';
 import { butaneMessages } from './errors.js';
 import { type FilesDir, readLocalFile } from './files-dir.js';
-import { camel, ignitionShape, isButaneOnly, zeroValue } from './ignition-shape.js';
+import { camel, ignitionShape, isButaneOnly } from './ignition-shape.js';
 import { mergeMountUnits } from './merge-units.js';
 import { mountUnit } from './mount-unit.js';
 import { TranslationSet } from './translation-set.js';
@@ -125,7 +125,7 @@ function translateFields(
     else if (kind === 'slice' && (!Array.isArray(v) || isNilSlice(v))) out[f.ignitionKey] = [];
     else out[f.ignitionKey] = translateValue(f.type, v, [...from, f.key], [...to, f.ignitionKey], ctx);
   }
-  for (const f of plan.ignitionOnly) out[f.key] = zeroValue(f.type);
+  for (const f of plan.ignitionOnly) out[f.key] = zeroOf(f.type);
   return out;
 }
 

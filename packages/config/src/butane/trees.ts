@@ -1,8 +1,9 @@
 import type { ConfigPath, Report } from '../report.js';
+import { zeroOf } from '../schema/go-value.js';
 import type { GoStruct, GoType } from '../schema/model.js';
 import { butaneMessages } from './errors.js';
 import { cleanJoin, displayPath, type FilesDir, type FilesDirEntry, resolveLocal } from './files-dir.js';
-import { allPaths, zeroValue } from './ignition-shape.js';
+import { allPaths } from './ignition-shape.js';
 import type { DataUrlMaker } from './translate.js';
 import type { TranslationSet } from './translation-set.js';
 
@@ -78,7 +79,7 @@ export function processTrees(storage: Record<string, unknown>, out: Record<strin
         } else {
           if (exists(destPath)) return error('NODE_EXISTS', butaneMessages.NODE_EXISTS);
           const fileType = elemOf('files');
-          file = { ...(zeroValue(fileType) as Node), path: destPath };
+          file = { ...(zeroOf(fileType) as Node), path: destPath };
           i = files.length;
           files.push(file);
           fileMap.set(destPath, i);
@@ -116,7 +117,7 @@ export function processTrees(storage: Record<string, unknown>, out: Record<strin
         } else {
           if (exists(destPath)) return error('NODE_EXISTS', butaneMessages.NODE_EXISTS);
           const linkType = elemOf('links');
-          link = { ...(zeroValue(linkType) as Node), path: destPath };
+          link = { ...(zeroOf(linkType) as Node), path: destPath };
           i = links.length;
           links.push(link);
           linkMap.set(destPath, i);

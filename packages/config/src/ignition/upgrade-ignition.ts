@@ -1,3 +1,4 @@
+import { zeroOf } from '../schema/go-value.js';
 import type { GoType } from '../schema/model.js';
 import { IGNITION_SPECS, IGNITION_VERSIONS, type IgnitionConfigs, type IgnitionVersion } from './ignition-version.js';
 
@@ -12,7 +13,7 @@ function convert(value: unknown, from: GoType, to: GoType): unknown {
     if (from.kind === 'pointer') return value === undefined ? undefined : convert(value, from.elem, to.elem);
     return convert(value, from, to.elem);
   }
-  if (from.kind === 'pointer') return value === undefined ? zero(to) : convert(value, from.elem, to);
+  if (from.kind === 'pointer') return value === undefined ? zeroOf(to) : convert(value, from.elem, to);
   if (to.kind === 'slice' && from.kind === 'slice') {
     return ((value as unknown[] | undefined) ?? []).map((item) => convert(item, from.elem, to.elem));
   }
@@ -21,28 +22,11 @@ function convert(value: unknown, from: GoType, to: GoType): unknown {
     const out: Record<string, unknown> = {};
     for (const f of to.fields) {
       const old = from.fields.find((o) => o.key === f.key);
-      out[f.key] = old === undefined ? zero(f.type) : convert(source[f.key], old.type, f.type);
+      out[f.key] = old === undefined ? zeroOf(f.type) : convert(source[f.key], old.type, f.type);
     }
     return out;
   }
   return value;
-}
-
-function zero(type: GoType): unknown {
-  switch (type.kind) {
-    case 'string':
-      return '';
-    case 'int':
-      return 0;
-    case 'bool':
-      return false;
-    case 'pointer':
-      return undefined;
-    case 'slice':
-      return [];
-    case 'struct':
-      return Object.fromEntries(type.fields.map((f) => [f.key, zero(f.type)]));
-  }
 }
 
 function maskSpecialBits(nodes: unknown): void {
