@@ -3,7 +3,14 @@
  * empty scalars and the same errors, one event per call.
  */
 
-import { type Mark, type ScalarStyle, type Scanner, type Token, YamlSyntaxError } from './yaml-scanner.js';
+import {
+  type Mark,
+  type ScalarStyle,
+  type Scanner,
+  type Token,
+  type TokenType,
+  YamlSyntaxError,
+} from './yaml-scanner.js';
 
 /** The events of yaml.v3's parser. */
 export type EventType =
@@ -383,19 +390,12 @@ export class EventParser {
       this.marks.push(this.peek().start);
       this.skip();
     }
-    let token = this.peek();
+    const token = this.peek();
     if (token.type === 'BLOCK-ENTRY') {
-      const mark = token.end;
       const priorHead = this.scanner.headComment.length;
       this.skip();
       this.splitStemComment(priorHead);
-      token = this.peek();
-      if (token.type !== 'BLOCK-ENTRY' && token.type !== 'BLOCK-END') {
-        this.states.push('BLOCK-SEQUENCE-ENTRY');
-        return this.node(true, false);
-      }
-      this.state = 'BLOCK-SEQUENCE-ENTRY';
-      return emptyScalar(mark);
+      return this.blockNodeOrEmpty(token.end, 'BLOCK-SEQUENCE-ENTRY', SEQUENCE_ENTRY_ENDS, false);
     }
     if (token.type === 'BLOCK-END') {
       this.pop();
@@ -408,22 +408,10 @@ export class EventParser {
   }
 
   private indentlessSequenceEntry(): YamlEvent {
-    let token = this.peek();
+    const token = this.peek();
     if (token.type === 'BLOCK-ENTRY') {
-      const mark = token.end;
       this.skip();
-      token = this.peek();
-      if (
-        token.type !== 'BLOCK-ENTRY' &&
-        token.type !== 'KEY' &&
-        token.type !== 'VALUE' &&
-        token.type !== 'BLOCK-END'
-      ) {
-        this.states.push('INDENTLESS-SEQUENCE-ENTRY');
-        return this.node(true, false);
-      }
-      this.state = 'INDENTLESS-SEQUENCE-ENTRY';
-      return emptyScalar(mark);
+      return this.blockNodeOrEmpty(token.end, 'INDENTLESS-SEQUENCE-ENTRY', INDENTLESS_ENTRY_ENDS, false);
     }
     this.pop();
     return { type: 'SEQUENCE-END', start: token.start, end: token.start };
@@ -434,77 +422,80 @@ export class EventParser {
       this.marks.push(this.peek().start);
       this.skip();
     }
-    let token = this.peek();
+    const token = this.peek();
     if (token.type === 'KEY') {
-      const mark = token.end;
       this.skip();
-      token = this.peek();
-      if (token.type !== 'KEY' && token.type !== 'VALUE' && token.type !== 'BLOCK-END') {
-        this.states.push('BLOCK-MAPPING-VALUE');
-        return this.node(true, true);
-      }
-      this.state = 'BLOCK-MAPPING-VALUE';
-      return emptyScalar(mark);
+      return this.blockNodeOrEmpty(token.end, 'BLOCK-MAPPING-VALUE', MAPPING_PART_ENDS, true);
     }
-    if (token.type === 'BLOCK-END') {
-      this.pop();
-      this.marks.pop();
-      this.takeComments();
-      this.skip();
-      return { type: 'MAPPING-END', start: token.start, end: token.end };
-    }
+    if (token.type === 'BLOCK-END') return this.collectionEnd(token, 'MAPPING-END');
     const contextMark = this.marks.pop()!;
     this.error('did not find expected key', token.start, 'while parsing a block mapping', contextMark);
   }
 
   private blockMappingValue(): YamlEvent {
-    let token = this.peek();
+    const token = this.peek();
     if (token.type === 'VALUE') {
-      const mark = token.end;
       this.skip();
-      token = this.peek();
-      if (token.type !== 'KEY' && token.type !== 'VALUE' && token.type !== 'BLOCK-END') {
-        this.states.push('BLOCK-MAPPING-KEY');
-        return this.node(true, true);
-      }
-      this.state = 'BLOCK-MAPPING-KEY';
-      return emptyScalar(mark);
+      return this.blockNodeOrEmpty(token.end, 'BLOCK-MAPPING-KEY', MAPPING_PART_ENDS, true);
     }
     this.state = 'BLOCK-MAPPING-KEY';
     return emptyScalar(token.start);
   }
 
-  private flowSequenceEntry(first: boolean): YamlEvent {
-    if (first) {
-      this.marks.push(this.peek().start);
-      this.skip();
+  /**
+   * The node after a block indicator (`-`, `?`, `:`) just skipped, the parser going on in `next` once it is read;
+   * an empty scalar at `mark`, the indicator's end, when one of `none` comes instead of a node.
+   */
+  private blockNodeOrEmpty(mark: Mark, next: State, none: readonly TokenType[], indentless: boolean): YamlEvent {
+    if (!none.includes(this.peek().type)) {
+      this.states.push(next);
+      return this.node(true, indentless);
     }
-    let token = this.peek();
-    if (token.type !== 'FLOW-SEQUENCE-END') {
-      if (!first) {
-        if (token.type === 'FLOW-ENTRY') {
-          this.skip();
-          token = this.peek();
-        } else {
-          const contextMark = this.marks.pop()!;
-          this.error("did not find expected ',' or ']'", token.start, 'while parsing a flow sequence', contextMark);
-        }
-      }
-      if (token.type === 'KEY') {
-        this.state = 'FLOW-SEQUENCE-ENTRY-MAPPING-KEY';
-        this.skip();
-        return { type: 'MAPPING-START', start: token.start, end: token.end, anchor: '', tag: '', flow: true };
-      }
-      if (token.type !== 'FLOW-SEQUENCE-END') {
-        this.states.push('FLOW-SEQUENCE-ENTRY');
-        return this.node(false, false);
-      }
-    }
+    this.state = next;
+    return emptyScalar(mark);
+  }
+
+  /** The end indicator `token` of a collection (not a block sequence): the event, and the comments before it. */
+  private collectionEnd(token: Token, type: 'SEQUENCE-END' | 'MAPPING-END'): YamlEvent {
     this.pop();
     this.marks.pop();
     this.takeComments();
     this.skip();
-    return { type: 'SEQUENCE-END', start: token.start, end: token.end };
+    return { type, start: token.start, end: token.end };
+  }
+
+  /**
+   * The token that starts the next entry of a flow collection (or is its end indicator `end`): the first one after
+   * the opening indicator, else the one after the `,` that must come between entries (yaml.v3's error if it does not).
+   */
+  private flowEntryStart(first: boolean, end: TokenType, what: 'sequence' | 'mapping'): Token {
+    if (first) {
+      this.marks.push(this.peek().start);
+      this.skip();
+    }
+    const token = this.peek();
+    if (first || token.type === end) return token;
+    if (token.type !== 'FLOW-ENTRY') {
+      const contextMark = this.marks.pop()!;
+      const close = what === 'sequence' ? ']' : '}';
+      this.error(`did not find expected ',' or '${close}'`, token.start, `while parsing a flow ${what}`, contextMark);
+    }
+    this.skip();
+    return this.peek();
+  }
+
+  private flowSequenceEntry(first: boolean): YamlEvent {
+    const token = this.flowEntryStart(first, 'FLOW-SEQUENCE-END', 'sequence');
+    if (token.type === 'KEY') {
+      this.state = 'FLOW-SEQUENCE-ENTRY-MAPPING-KEY';
+      this.skip();
+      return { type: 'MAPPING-START', start: token.start, end: token.end, anchor: '', tag: '', flow: true };
+    }
+    if (token.type !== 'FLOW-SEQUENCE-END') {
+      this.states.push('FLOW-SEQUENCE-ENTRY');
+      return this.node(false, false);
+    }
+    return this.collectionEnd(token, 'SEQUENCE-END');
   }
 
   private flowSequenceEntryMappingKey(): YamlEvent {
@@ -520,17 +511,7 @@ export class EventParser {
   }
 
   private flowSequenceEntryMappingValue(): YamlEvent {
-    let token = this.peek();
-    if (token.type === 'VALUE') {
-      this.skip();
-      token = this.peek();
-      if (token.type !== 'FLOW-ENTRY' && token.type !== 'FLOW-SEQUENCE-END') {
-        this.states.push('FLOW-SEQUENCE-ENTRY-MAPPING-END');
-        return this.node(false, false);
-      }
-    }
-    this.state = 'FLOW-SEQUENCE-ENTRY-MAPPING-END';
-    return emptyScalar(token.start);
+    return this.flowValue('FLOW-SEQUENCE-ENTRY-MAPPING-END', 'FLOW-SEQUENCE-END');
   }
 
   private flowSequenceEntryMappingEnd(): YamlEvent {
@@ -540,58 +521,47 @@ export class EventParser {
   }
 
   private flowMappingKey(first: boolean): YamlEvent {
-    if (first) {
-      this.marks.push(this.peek().start);
+    let token = this.flowEntryStart(first, 'FLOW-MAPPING-END', 'mapping');
+    if (token.type === 'KEY') {
       this.skip();
-    }
-    let token = this.peek();
-    if (token.type !== 'FLOW-MAPPING-END') {
-      if (!first) {
-        if (token.type === 'FLOW-ENTRY') {
-          this.skip();
-          token = this.peek();
-        } else {
-          const contextMark = this.marks.pop()!;
-          this.error("did not find expected ',' or '}'", token.start, 'while parsing a flow mapping', contextMark);
-        }
-      }
-      if (token.type === 'KEY') {
-        this.skip();
-        token = this.peek();
-        if (token.type !== 'VALUE' && token.type !== 'FLOW-ENTRY' && token.type !== 'FLOW-MAPPING-END') {
-          this.states.push('FLOW-MAPPING-VALUE');
-          return this.node(false, false);
-        }
-        this.state = 'FLOW-MAPPING-VALUE';
-        return emptyScalar(token.start);
-      }
-      if (token.type !== 'FLOW-MAPPING-END') {
-        this.states.push('FLOW-MAPPING-EMPTY-VALUE');
+      token = this.peek();
+      if (token.type !== 'VALUE' && token.type !== 'FLOW-ENTRY' && token.type !== 'FLOW-MAPPING-END') {
+        this.states.push('FLOW-MAPPING-VALUE');
         return this.node(false, false);
       }
+      this.state = 'FLOW-MAPPING-VALUE';
+      return emptyScalar(token.start);
     }
-    this.pop();
-    this.marks.pop();
-    this.takeComments();
-    this.skip();
-    return { type: 'MAPPING-END', start: token.start, end: token.end };
+    if (token.type !== 'FLOW-MAPPING-END') {
+      this.states.push('FLOW-MAPPING-EMPTY-VALUE');
+      return this.node(false, false);
+    }
+    return this.collectionEnd(token, 'MAPPING-END');
   }
 
   private flowMappingValue(empty: boolean): YamlEvent {
-    let token = this.peek();
     if (empty) {
       this.state = 'FLOW-MAPPING-KEY';
-      return emptyScalar(token.start);
+      return emptyScalar(this.peek().start);
     }
+    return this.flowValue('FLOW-MAPPING-KEY', 'FLOW-MAPPING-END');
+  }
+
+  /**
+   * A flow mapping's value: after `:`, the node (the parser going on in `next`); without one (no `:`, or `,` or the
+   * collection's `end` next) an empty scalar where the next token starts.
+   */
+  private flowValue(next: State, end: TokenType): YamlEvent {
+    let token = this.peek();
     if (token.type === 'VALUE') {
       this.skip();
       token = this.peek();
-      if (token.type !== 'FLOW-ENTRY' && token.type !== 'FLOW-MAPPING-END') {
-        this.states.push('FLOW-MAPPING-KEY');
+      if (token.type !== 'FLOW-ENTRY' && token.type !== end) {
+        this.states.push(next);
         return this.node(false, false);
       }
     }
-    this.state = 'FLOW-MAPPING-KEY';
+    this.state = next;
     return emptyScalar(token.start);
   }
 
@@ -623,6 +593,12 @@ export class EventParser {
     this.tagDirectives.push(value);
   }
 }
+
+// What ends an entry of a block sequence, of an indentless one, and a block mapping's key or value, when no node
+// comes first.
+const SEQUENCE_ENTRY_ENDS: readonly TokenType[] = ['BLOCK-ENTRY', 'BLOCK-END'];
+const INDENTLESS_ENTRY_ENDS: readonly TokenType[] = ['BLOCK-ENTRY', 'KEY', 'VALUE', 'BLOCK-END'];
+const MAPPING_PART_ENDS: readonly TokenType[] = ['KEY', 'VALUE', 'BLOCK-END'];
 
 function emptyScalar(mark: Mark): YamlEvent {
   return { type: 'SCALAR', start: mark, end: mark, anchor: '', tag: '', value: '', style: 'plain' };
