@@ -1,5 +1,6 @@
 import { lstat, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cleanPath } from '@ballast/config';
 import { ProvisionError } from './provision-error.js';
 
 /** Options for `resolveInRoot`. */
@@ -7,6 +8,9 @@ export interface ResolveOptions {
   /** Follow a symlink in the last component too (reading a file); by default it is the entry itself (writing one). */
   readonly followLast?: boolean;
 }
+
+// Go's path.Clean (filepath.Clean on Linux), where Ignition compares paths lexically.
+export { cleanPath };
 
 // Linux's own limit on symlinks followed in one lookup (MAXSYMLINKS).
 const MAX_SYMLINKS = 40;
@@ -69,24 +73,6 @@ export async function resolveComponents(root: string, path: string, followLast: 
 
 function split(path: string): string[] {
   return path.split('/').filter((part) => part !== '');
-}
-
-/** Go's filepath.Clean for absolute and relative paths, used where Ignition compares paths lexically. */
-export function cleanPath(path: string): string {
-  const rooted = path.startsWith('/');
-  const out: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (out.length > 0 && out[out.length - 1] !== '..') out.pop();
-      else if (!rooted) out.push('..');
-      continue;
-    }
-    out.push(part);
-  }
-  const joined = out.join('/');
-  if (rooted) return `/${joined}`;
-  return joined === '' ? '.' : joined;
 }
 
 /** The number of components of a clean absolute path, as Ignition's util.Depth counts them (`/` is 0). */

@@ -9,6 +9,7 @@ export {
   parseJsonTree,
 } from '../schema/decode-json.js';
 export { formatIgnition } from './format-ignition.js';
+export { cleanPath } from './go-path.js';
 export * from './ignition-errors.js';
 export { formatReportLine, type IgnitionValidateOutput, ignitionValidateOutput } from './ignition-validate-output.js';
 export * from './ignition-version.js';
