@@ -1,6 +1,6 @@
 import type { GoStruct, GoType } from '../schema/model.js';
 import { IGNITION_SPECS, type IgnitionConfigs, type IgnitionVersion } from './ignition-version.js';
-import { entryKey } from './validate-ignition.js';
+import { entryKey, IGNORE_DUPLICATES, MERGED_KEYS } from './validate-ignition.js';
 
 // Ignition's config merging (config/merge/merge.go), on decoded values of one spec version:
 //  - a struct field merges recursively, but an empty child struct keeps the parent's and vice versa;
@@ -21,16 +21,6 @@ const EMBEDDED: Readonly<Record<string, readonly (readonly string[])[]>> = {
   File: [NODE, ['append', 'contents', 'mode']],
   Directory: [NODE, ['mode']],
   Link: [NODE, ['hard', 'target']],
-};
-const IGNORE_DUPLICATES: Readonly<Record<string, readonly string[]>> = {
-  File: ['append'],
-  Filesystem: ['options', 'mountOptions'],
-  Luks: ['options'],
-  Raid: ['options'],
-};
-const MERGED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  Storage: { directories: 'Node', files: 'Node', links: 'Node' },
-  KernelArguments: { shouldExist: 'KernelArgument', shouldNotExist: 'KernelArgument' },
 };
 
 /** reflect.Value.IsZero on a decoded value (an empty list counts as nil). */

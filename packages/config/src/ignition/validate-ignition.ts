@@ -692,14 +692,15 @@ function walkValidate(ctx: Context, value: Value, type: GoType, path: ConfigPath
   }
 }
 
-// Lists whose duplicates are allowed, and lists that share one set of keys (IgnoreDuplicates, MergedKeys).
-const IGNORE_DUPLICATES: Readonly<Record<string, readonly string[]>> = {
+/** Ignition's IgnoreDuplicates: by struct, the lists whose entries may repeat (validation and merging). */
+export const IGNORE_DUPLICATES: Readonly<Record<string, readonly string[]>> = {
   File: ['append'],
   Filesystem: ['options', 'mountOptions'],
   Luks: ['options'],
   Raid: ['options'],
 };
-const MERGED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+/** Ignition's MergedKeys: by struct, the lists that share one set of keys, and the name of that set. */
+export const MERGED_KEYS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   Storage: { directories: 'Node', files: 'Node', links: 'Node' },
   KernelArguments: { shouldExist: 'KernelArgument', shouldNotExist: 'KernelArgument' },
 };
