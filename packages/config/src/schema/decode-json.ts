@@ -603,7 +603,7 @@ function hasFloatOverflow(root: JsonNode): boolean {
 /** vcontext's JSON tree: containers are placed one byte past their bracket, as go-json's nodes have them. */
 function jsonSourceTree(root: JsonNode, bytes: Uint8Array): SourceNode {
   const lineStarts = [0];
-  for (let i = 0; i < bytes.length; i++) if (bytes[i] === 0x0a) lineStarts.push(i + 1);
+  for (let i = bytes.indexOf(0x0a); i >= 0; i = bytes.indexOf(0x0a, i + 1)) lineStarts.push(i + 1);
   // FixLineColumn's answer for a byte offset: its line and 1-based byte column.
   const at = (offset: number): Position => {
     if (offset >= bytes.length) return { line: 0, column: 0 };
