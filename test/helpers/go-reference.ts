@@ -1,24 +1,43 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
 /**
+ * The Go files a program is built from: the file itself and, recursively, the .go files of every package it imports
+ * by a relative path (`"../gotypes"`), which GOPATH mode resolves next to it. Sorted, so the cache key is stable.
+ */
+function goSources(sourceFile: string, seen = new Set<string>()): string[] {
+  if (seen.has(sourceFile)) return [];
+  seen.add(sourceFile);
+  const text = readFileSync(sourceFile, 'utf8');
+  for (const [, relative] of text.matchAll(/"(\.\.?\/[^"]+)"/g)) {
+    const dir = resolve(dirname(sourceFile), relative!);
+    for (const file of readdirSync(dir).filter((name) => name.endsWith('.go') && !name.endsWith('_test.go'))) {
+      goSources(join(dir, file), seen);
+    }
+  }
+  return [...seen].sort();
+}
+
+/**
  * Builds a small Go program that calls the reference implementation (Go's compress/gzip, gopkg.in/yaml.v3, ...)
  * so a differential test can compare our output with the real thing. Programs build in GOPATH mode against the
- * Go sources that Debian's golang-*-dev packages install under /usr/share/gocode, and are cached by content.
+ * Go sources that Debian's golang-*-dev packages install under /usr/share/gocode, and are cached by the content
+ * of the program and of the packages it imports by relative path.
  */
 export async function buildGoReference(sourceFile: string): Promise<string> {
   const go = '/usr/bin/go';
   if (!existsSync(go)) {
     throw new Error('The Go toolchain (Debian package golang-go) is missing: run scripts/setup');
   }
-  const source = readFileSync(sourceFile);
-  const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const hash = createHash('sha256');
+  for (const file of goSources(resolve(sourceFile))) hash.update(file).update('\0').update(readFileSync(file));
+  const digest = hash.digest('hex').slice(0, 16);
   const dir = join(tmpdir(), 'ballast-go-reference');
   const binary = join(dir, `ref-${digest}`);
   if (existsSync(binary)) return binary;

@@ -1,9 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { runGoReference } from '../../../../../test/helpers/go-reference.js';
+import { buildGoReference, runGoReference } from '../../../../../test/helpers/go-reference.js';
 import { goStringToBytes } from '../../../src/schema/go-text.js';
 import { isNilSlice } from '../../../src/schema/go-value.js';
 import type { GoType } from '../../../src/schema/model.js';
-import { buildHarness } from '../go-harness.js';
 
 /** A JSON document for the Go reference to decode into `type` (positions asked for `paths`). */
 export interface JsonDecodeCase {
@@ -56,7 +55,7 @@ function transport(value: unknown, type: GoType): unknown {
 
 /** Runs the cases through the Go reference in one process. */
 export async function jsonReference(cases: readonly (JsonDecodeCase | JsonEncodeCase)[]): Promise<JsonOutcome[]> {
-  const binary = await buildHarness(source);
+  const binary = await buildGoReference(source);
   const input = cases.map((c) => (c.mode === 'encode' ? { ...c, value: transport(c.value, c.type) } : c));
   const out = await runGoReference(binary, [], JSON.stringify(input));
   return JSON.parse(out.toString('utf8')) as JsonOutcome[];

@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { runGoReference } from '../../../../../test/helpers/go-reference.js';
+import { buildGoReference, runGoReference } from '../../../../../test/helpers/go-reference.js';
 import type { GoType } from '../../../src/schema/model.js';
-import { buildHarness } from '../go-harness.js';
 
 /** One document for the Go reference: decoded into `type`, with positions asked for `paths`. */
 export interface YamlCase {
@@ -25,7 +24,7 @@ const source = fileURLToPath(new URL('./main.go', import.meta.url));
 
 /** Runs the cases through the Go reference in one process. */
 export async function yamlReference(cases: readonly YamlCase[]): Promise<YamlOutcome[]> {
-  const binary = await buildHarness(source);
+  const binary = await buildGoReference(source);
   const input = cases.map((c) =>
     typeof c.doc === 'string' ? c : { ...c, doc: '', raw: Buffer.from(c.doc).toString('base64') },
   );
