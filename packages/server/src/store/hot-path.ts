@@ -1,5 +1,3 @@
-import type { ChangeCounter } from './instance-cache.js';
-
 /** A hand-written statement's text for each dialect. */
 export interface DialectSql {
   readonly sqlite: string;
@@ -43,12 +41,6 @@ export interface HotPath {
    * vanished in between (the caller then takes the general path).
    */
   writeCheckIn(write: CheckInWrite): Promise<boolean>;
-  /**
-   * Where the database can tell when it may have changed other than by {@link writeCheckIn} (SQLite, which one
-   * process serves): the store then keeps the instances it read (its InstanceCache). PostgreSQL, shared by
-   * replicas, has none.
-   */
-  readonly changes?: ChangeCounter;
 }
 
 /** The instance row joined with its application row (the columns {@link InstanceRow} has): instance, app. */

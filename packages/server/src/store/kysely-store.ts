@@ -21,7 +21,6 @@ import {
   grantLimitsParameters,
   type HotPath,
 } from './hot-path.js';
-import { InstanceCache } from './instance-cache.js';
 import { parseInterval } from './interval.js';
 import type { StoreDialect } from './migrations.js';
 import {
@@ -138,9 +137,6 @@ const GROUP_DEFAULTS = {
   canarySuccessShare: null,
 } as const;
 
-/** Most instances the store keeps in memory by default: a fleet of 150,000 decides without reading its rows. */
-const INSTANCE_CACHE_ENTRIES = 150_000;
-
 const INSTANCE_COLUMNS = [
   'i.id',
   'i.ip',
@@ -192,26 +188,16 @@ export class KyselyStore implements Store {
   readonly dialect: StoreDialect;
   private readonly clock: Clock;
   private readonly hotPath: HotPath | undefined;
-  /** The instances update checks read, where the hot path can tell when they may have changed (SQLite). */
-  private readonly instances: InstanceCache | undefined;
   private readonly hotRead = <R>(statement: DialectSql, parameters: readonly unknown[]) =>
     this.hotPath!.select<R>(statement, parameters);
 
   constructor(
     private readonly db: Db,
-    options: {
-      readonly dialect: StoreDialect;
-      readonly clock: Clock;
-      readonly hotPath?: HotPath;
-      /** Most instances kept in memory when the hot path can tell when they change (100,000 take about 60 MiB). */
-      readonly instanceCacheEntries?: number;
-    },
+    options: { readonly dialect: StoreDialect; readonly clock: Clock; readonly hotPath?: HotPath },
   ) {
     this.dialect = options.dialect;
     this.clock = options.clock;
     this.hotPath = options.hotPath;
-    const changes = options.hotPath?.changes;
-    this.instances = changes && new InstanceCache(changes, options.instanceCacheEntries ?? INSTANCE_CACHE_ENTRIES);
   }
 
   private transaction<T>(work: (trx: Db) => Promise<T>): Promise<T> {
@@ -1066,10 +1052,7 @@ export class KyselyStore implements Store {
     // rows at once; a new one, or one changing groups, takes the transaction below, which checks the group.
     if (known && known.application.groupId === input.groupId && this.hotPath) {
       const written = await this.writeCheckIn(known, input);
-      if (written) {
-        this.instances?.replace(known, written);
-        return written;
-      }
+      if (written) return written;
     }
     return this.transaction(async (trx) => {
       const group = await trx
@@ -1181,16 +1164,6 @@ export class KyselyStore implements Store {
   }
 
   private async findInstance(ex: Db, instanceId: string, appId: string): Promise<Instance | undefined> {
-    if (this.instances && ex === this.db) {
-      const cached = this.instances.get(instanceId, appId);
-      if (cached) return cached;
-      const readAt = this.instances.current();
-      const [found] = await this.hotRead<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]);
-      if (!found) return undefined;
-      const instance = toInstance(found);
-      this.instances.remember(instance, readAt);
-      return instance;
-    }
     if (this.hotPath) {
       const [found] = await this.reader(ex)<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]);
       return found ? toInstance(found) : undefined;

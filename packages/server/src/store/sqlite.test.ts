@@ -25,69 +25,6 @@ storeContract('sqlite', {
   concurrentStores: false,
 });
 
-describe('sqlite instances kept in memory', () => {
-  async function fleetOfOne(path: string, clock: ManualClock) {
-    const store = await openSqliteStore(path, { clock });
-    const app = await store.createApplication({ name: 'Cached OS' });
-    const pkg = await store.createPackage(app.id, { version: '2.0.0', url: '' });
-    const channel = await store.createChannel(app.id, { name: 'stable', packageId: pkg.id });
-    const group = await store.createGroup(app.id, { name: 'All', channelId: channel.id });
-    const base = { instanceId: 'node', appId: app.id, groupId: group.id, version: '1.0.0', ip: '::1' };
-    await store.registerInstance(base);
-    return { store, app, base };
-  }
-
-  it('hold what a check-in wrote, as the database holds it', async () => {
-    const clock = new ManualClock('2024-03-01T12:00:00Z');
-    const path = join(dir, 'cached-check-in.db');
-    const { store, app, base } = await fleetOfOne(path, clock);
-    try {
-      await store.getInstance('node', app.id);
-      // Past the 5 minutes within which an unchanged check-in is not written: this one writes.
-      clock.advance(6 * 60_000);
-      await store.registerInstance({ ...base, version: '1.1.0', ip: '::2', alias: 'web-1' });
-      const cached = await store.getInstance('node', app.id);
-      const reader = await openSqliteStore(path, { clock });
-      try {
-        expect(cached).toEqual(await reader.getInstance('node', app.id));
-        expect(cached).toMatchObject({ ip: '::2', alias: 'web-1', application: { version: '1.1.0' } });
-      } finally {
-        await reader.close();
-      }
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('see what the store itself changed otherwise, at once', async () => {
-    const clock = new ManualClock('2024-03-01T12:00:00Z');
-    const { store, app } = await fleetOfOne(join(dir, 'cached-own-write.db'), clock);
-    try {
-      await store.getInstance('node', app.id);
-      await store.updateInstanceAlias('node', 'renamed');
-      expect((await store.getInstance('node', app.id)).alias).toBe('renamed');
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('see a change another process committed within a quarter of a second', async () => {
-    const clock = new ManualClock('2024-03-01T12:00:00Z');
-    const path = join(dir, 'cached-foreign-write.db');
-    const { store, app } = await fleetOfOne(path, clock);
-    const other = new Database(path);
-    try {
-      await store.getInstance('node', app.id);
-      other.prepare("update instance set alias = 'from elsewhere' where id = 'node'").run();
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect((await store.getInstance('node', app.id)).alias).toBe('from elsewhere');
-    } finally {
-      other.close();
-      await store.close();
-    }
-  });
-});
-
 describe('sqlite check-ins beside a transaction', () => {
   it('queues lookups and check-in writes behind an open transaction of the same store, seeing what it committed', async () => {
     const clock = new ManualClock('2024-03-01T12:00:00Z');

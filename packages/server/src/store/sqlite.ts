@@ -4,7 +4,6 @@ import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { type Clock, systemClock } from './clock.js';
 import type { CheckInWrite, DialectSql, HotPath } from './hot-path.js';
-import type { ChangeCounter } from './instance-cache.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
 import type { Database as Schema } from './schema.js';
@@ -31,55 +30,20 @@ const CACHE_KIB = 64 * 1024;
 /** Most statements kept prepared; queries with `in (...)` lists make a new text per list length. */
 const STATEMENT_CACHE_SIZE = 500;
 
-/** How often the store asks SQLite whether another process committed (`PRAGMA data_version`), in milliseconds. */
-const FOREIGN_WRITE_POLL_MS = 250;
-
-/**
- * Counts the writes to a SQLite database other than the hot path's check-ins: every statement of the store's that
- * is no plain `select` (its own transactions, grants, events, the REST API's changes, pruning), and, seen within
- * {@link FOREIGN_WRITE_POLL_MS}, commits of other processes on the same file.
- */
-class SqliteChangeCounter implements ChangeCounter {
-  private count = 0;
-  private polledAt = Number.NEGATIVE_INFINITY;
-  private dataVersion: unknown;
-
-  constructor(private readonly sqlite: Database.Database) {}
-
-  written(): void {
-    this.count += 1;
-  }
-
-  current(): number {
-    const now = performance.now();
-    if (now - this.polledAt >= FOREIGN_WRITE_POLL_MS && this.sqlite.open && !this.sqlite.inTransaction) {
-      this.polledAt = now;
-      const version = this.sqlite.pragma('data_version', { simple: true });
-      if (version !== this.dataVersion) {
-        this.dataVersion = version;
-        this.count += 1;
-      }
-    }
-    return this.count;
-  }
-}
-
-function adaptDatabase(db: Database.Database, changes: SqliteChangeCounter): SqliteDatabase {
+function adaptDatabase(db: Database.Database): SqliteDatabase {
   // Kysely compiles a query shape to the same SQL text every time, and better-sqlite3 would parse and plan it
   // again on every prepare: keep the prepared statements by text.
-  const statements = new Map<string, { statement: Database.Statement; writes: boolean }>();
-  const prepared = (text: string) => {
-    let found = statements.get(text);
-    if (found === undefined) {
+  const statements = new Map<string, Database.Statement>();
+  const prepared = (text: string): Database.Statement => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
       // BEGIN IMMEDIATE takes the write lock up front: a transaction that reads counts and then writes a grant can
       // neither interleave with another writer nor deadlock upgrading its lock, also across processes.
-      const statement = db.prepare(text === 'begin' ? 'begin immediate' : text);
-      found = { statement, writes: !/^\s*select\b/i.test(text) };
+      statement = db.prepare(text === 'begin' ? 'begin immediate' : text);
       if (statements.size >= STATEMENT_CACHE_SIZE) statements.clear();
-      statements.set(text, found);
+      statements.set(text, statement);
     }
-    if (found.writes) changes.written();
-    return found.statement;
+    return statement;
   };
   const bind = (parameters: ReadonlyArray<unknown>) => parameters.map(toSqliteValue);
   return {
@@ -128,7 +92,6 @@ class SqliteHotPath implements HotPath {
   constructor(
     private readonly sqlite: Database.Database,
     private readonly db: Kysely<Schema>,
-    readonly changes: ChangeCounter,
   ) {
     const updateApplication = sqlite.prepare(UPDATE_INSTANCE_APPLICATION_SQL);
     const updateInstance = sqlite.prepare(UPDATE_INSTANCE_SQL);
@@ -232,8 +195,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     sqlite.close();
     throw error;
   }
-  const changes = new SqliteChangeCounter(sqlite);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptDatabase(sqlite, changes) }) });
+  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: adaptDatabase(sqlite) }) });
   try {
     const { error } = await new Migrator({ db, provider: storeMigrations('sqlite', clock) }).migrateToLatest();
     if (error) throw error;
@@ -241,5 +203,5 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, { dialect: 'sqlite', clock, hotPath: new SqliteHotPath(sqlite, db, changes) });
+  return new KyselyStore(db, { dialect: 'sqlite', clock, hotPath: new SqliteHotPath(sqlite, db) });
 }
