@@ -1,6 +1,6 @@
 import type { Report } from '../report.js';
 import type { Decoded } from './decode-yaml.js';
-import { decodeRune, goStringToBytes, goTypeName } from './go-text.js';
+import { anonymousStructName, decodeRune, goStringToBytes, goTypeName } from './go-text.js';
 import { markNonNil, zeroOf } from './go-value.js';
 import type { GoField, GoStruct, GoType, GoValue } from './model.js';
 import { type Position, type SourceMap, type SourceNode, sourceMapOf } from './source-map.js';
@@ -734,6 +734,7 @@ class JsonDecoder {
       case 'slice':
         return `[]${this.typeName(type.elem, stringName)}`;
       case 'struct':
+        if (type.name === '') return anonymousStructName(type, (field) => this.typeName(field, undefined));
         return pkg === undefined ? type.name : `${pkg}.${type.name}`;
       case 'string':
         if (stringName === undefined) return goTypeName(type);

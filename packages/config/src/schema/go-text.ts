@@ -5,7 +5,7 @@
  * `goStringToBytes` gives the original bytes back.
  */
 
-import type { GoType } from './model.js';
+import type { GoStruct, GoType } from './model.js';
 
 const encoder = new TextEncoder();
 
@@ -206,6 +206,17 @@ export function goTypeName(type: GoType): string {
     case 'slice':
       return `[]${goTypeName(type.elem)}`;
     case 'struct':
-      return type.name;
+      return type.name === '' ? anonymousStructName(type, goTypeName) : type.name;
   }
+}
+
+/**
+ * `reflect.Type.String()` of an anonymous struct, `struct { Version string }`: its fields by name and type. The
+ * model keeps a field's document key, which is its Go name only when it has no tag, so anonymous structs here are
+ * untagged (as Ignition's version stub is).
+ */
+export function anonymousStructName(type: GoStruct, nameOf: (type: GoType) => string): string {
+  return type.fields.length === 0
+    ? 'struct {}'
+    : `struct { ${type.fields.map((field) => `${field.key} ${nameOf(field.type)}`).join('; ')} }`;
 }
