@@ -2,6 +2,7 @@
 // tests always run the code as it is.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { buildRequest, updateEngineRequest } from '@ballast/omaha';
 import { ensureBuilt } from '../helpers/ensure-built.js';
 
 export { ensureBuilt };
@@ -131,6 +132,24 @@ export async function call(
   });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: () => JSON.parse(text) };
+}
+
+/** The update check update_engine sends from a Flatcar 3815.2.0 amd64 machine on the stable track. */
+export function updateCheck(machineId: string): string {
+  return buildRequest(
+    updateEngineRequest(
+      {
+        updaterVersion: '0.4.10',
+        version: '3815.2.0',
+        track: 'stable',
+        board: 'amd64-usr',
+        machine: 'x86_64',
+        bootId: '{b}',
+        machineId,
+      },
+      { kind: 'updatecheck', previousVersion: '' },
+    ),
+  );
 }
 
 /** Flatcar's application id, bare. */

@@ -1,28 +1,10 @@
 // The server on PostgreSQL while an administrator (or a failover) ends its database sessions under load: every
 // connection of the pool, idle or in the middle of a transaction, is terminated again and again, and the process
 // must stay up, answer 200 or 503, and serve normally once the terminations stop.
-import { buildRequest, updateEngineRequest } from '@ballast/omaha';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
-import { call, publishToStable, startServerProcess } from './server-harness.js';
-
-function updateCheck(machineId: string): string {
-  return buildRequest(
-    updateEngineRequest(
-      {
-        updaterVersion: '0.4.10',
-        version: '3815.2.0',
-        track: 'stable',
-        board: 'amd64-usr',
-        machine: 'x86_64',
-        bootId: '{b}',
-        machineId,
-      },
-      { kind: 'updatecheck', previousVersion: '' },
-    ),
-  );
-}
+import { call, publishToStable, startServerProcess, updateCheck } from './server-harness.js';
 
 describe('ballast server on PostgreSQL, sessions terminated', () => {
   let pgServer: PostgresServer;
@@ -51,7 +33,10 @@ describe('ballast server on PostgreSQL, sessions terminated', () => {
         for (let i = 0; running; i++) {
           sent += 1;
           try {
-            const answer = await call(server, '/v1/update/', { method: 'POST', body: updateCheck(`m-${w}-${i}`) });
+            const answer = await call(server, '/v1/update/', {
+              method: 'POST',
+              body: updateCheck(`m-${w}-${i}`),
+            });
             statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1);
           } catch {
             failures += 1;

@@ -1,10 +1,17 @@
 // The server on PostgreSQL: it answers 503 while the database is away and recovers by itself, and two server
 // processes on one database keep a group's rate limit between them.
 import { connect, createServer, type Server, type Socket } from 'node:net';
-import { buildRequest, parseResponse, updateEngineRequest } from '@ballast/omaha';
+import { parseResponse } from '@ballast/omaha';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../helpers/postgres.js';
-import { call, FLATCAR_APP, publishToStable, type ServerProcess, startServerProcess } from './server-harness.js';
+import {
+  call,
+  FLATCAR_APP,
+  publishToStable,
+  type ServerProcess,
+  startServerProcess,
+  updateCheck,
+} from './server-harness.js';
 
 /**
  * A TCP proxy in front of PostgreSQL that the test can cut (close the port and drop every connection, as a
@@ -40,23 +47,6 @@ class CuttableProxy {
     for (const socket of this.sockets) socket.destroy();
     await closed;
   }
-}
-
-function updateCheck(machineId: string): string {
-  return buildRequest(
-    updateEngineRequest(
-      {
-        updaterVersion: '0.4.10',
-        version: '3815.2.0',
-        track: 'stable',
-        board: 'amd64-usr',
-        machine: 'x86_64',
-        bootId: '{b}',
-        machineId,
-      },
-      { kind: 'updatecheck', previousVersion: '' },
-    ),
-  );
 }
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {

@@ -4,9 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildRequest, updateEngineRequest } from '@ballast/omaha';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, runTokenCommand, startServerProcess } from './server-harness.js';
+import { call, runTokenCommand, startServerProcess, updateCheck } from './server-harness.js';
 
 let dir: string;
 
@@ -18,20 +17,7 @@ afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const check = buildRequest(
-  updateEngineRequest(
-    {
-      updaterVersion: '0.4.10',
-      version: '3815.2.0',
-      track: 'stable',
-      board: 'amd64-usr',
-      machine: 'x86_64',
-      bootId: '{b}',
-      machineId: 'p1',
-    },
-    { kind: 'updatecheck', previousVersion: '' },
-  ),
-);
+const check = updateCheck('p1');
 
 describe('ballast server: process', () => {
   it('with --auth none needs no token, prints none, and says so loudly in the log', async () => {
