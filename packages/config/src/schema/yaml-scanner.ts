@@ -964,7 +964,7 @@ export class Scanner {
       if (text.length === 0) startMark = { index: this.mark.index + peek, line, column };
       else text += '\n';
       recentEmpty = false;
-      text += this.consumeThroughComment(this.mark.index + peek);
+      text += this.consumeThroughComment(this.mark.index + peek).text;
       // yaml.v3 restarts its lookahead one past the line break that ends the comment.
       peek = 0;
       column = 0;
@@ -992,34 +992,20 @@ export class Scanner {
       const c = this.c(peek);
       if (isBlank(c)) continue;
       if (c === ch('#')) {
-        const seen = this.mark.index + peek;
-        let startMark: Mark | undefined;
-        let text = '';
-        for (;;) {
-          this.need(1);
-          if (isBreakZ(this.c())) {
-            if (this.mark.index >= seen) break;
-            this.need(2);
-            this.skipLine();
-          } else if (this.mark.index >= seen) {
-            startMark ??= this.here();
-            text += String.fromCodePoint(this.c());
-            this.advance();
-          } else {
-            this.advance();
-          }
-        }
-        if (text.length > 0) {
-          this.comments.push({ ...emptyComment(), tokenMark, startMark: startMark!, line: text });
-        }
+        const { text, startMark } = this.consumeThroughComment(this.mark.index + peek);
+        if (startMark !== undefined) this.comments.push({ ...emptyComment(), tokenMark, startMark, line: text });
       }
       break;
     }
   }
 
-  /** Skips to the comment at character index `seen` and reads it to the end of its line. */
-  private consumeThroughComment(seen: number): string {
+  /**
+   * Skips to the comment at character index `seen` and reads it to the end of its line: its text, and where that
+   * text starts (undefined when it is empty).
+   */
+  private consumeThroughComment(seen: number): { text: string; startMark: Mark | undefined } {
     let text = '';
+    let startMark: Mark | undefined;
     for (;;) {
       this.need(1);
       if (isBreakZ(this.c())) {
@@ -1027,11 +1013,14 @@ export class Scanner {
         this.need(2);
         this.skipLine();
       } else {
-        if (this.mark.index >= seen) text += String.fromCodePoint(this.c());
+        if (this.mark.index >= seen) {
+          startMark ??= this.here();
+          text += String.fromCodePoint(this.c());
+        }
         this.advance();
       }
     }
-    return text;
+    return { text, startMark };
   }
 
   // --- directives ---
