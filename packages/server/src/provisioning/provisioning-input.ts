@@ -3,6 +3,7 @@ import type { InvalidField } from '../errors.js';
 import type { MachineGroupInput, MachineProfileInput, NetBoot } from '../store/index.js';
 import { parseConfigTemplate } from './config-template.js';
 import { normalizeSelector } from './machine-labels.js';
+import { hasLoneSurrogate } from './slot-value.js';
 
 /** Largest template: Butane configs with inline files can be long, but a boot config is fetched by every boot. */
 export const MAX_TEMPLATE_LENGTH = 512 * 1024;
@@ -98,8 +99,6 @@ export function machineProfileInput(
   };
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 function metadataErrors(value: unknown, path: string, depth: number, errors: InvalidField[]): void {
   if (errors.length >= 20) return;
   if (depth > MAX_METADATA_DEPTH) {
@@ -107,13 +106,12 @@ function metadataErrors(value: unknown, path: string, depth: number, errors: Inv
     return;
   }
   if (typeof value === 'string') {
-    if (LONE_SURROGATE.test(value)) errors.push({ path, message: 'Has an unpaired UTF-16 surrogate' });
+    if (hasLoneSurrogate(value)) errors.push({ path, message: 'Has an unpaired UTF-16 surrogate' });
   } else if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) metadataErrors(item, `${path}.${index}`, depth + 1, errors);
   } else if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (LONE_SURROGATE.test(key))
-        errors.push({ path: `${path}.${key}`, message: 'Has an unpaired UTF-16 surrogate' });
+      if (hasLoneSurrogate(key)) errors.push({ path: `${path}.${key}`, message: 'Has an unpaired UTF-16 surrogate' });
       metadataErrors(item, `${path}.${key}`, depth + 1, errors);
     }
   }

@@ -21,6 +21,11 @@ function isPrintable(code: number): boolean {
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** Whether a text has a UTF-16 surrogate without its pair, which neither UTF-8 nor a config can hold. */
+export function hasLoneSurrogate(text: string): boolean {
+  return LONE_SURROGATE.test(text);
+}
+
 function hex(code: number, width: number): string {
   return code.toString(16).toUpperCase().padStart(width, '0');
 }
@@ -113,7 +118,7 @@ const QUOTE_HINT = 'put the placeholder inside double quotes ("{{...}}"), where 
  * with a hint at a slot that can hold them.
  */
 export function fillSlot(value: unknown, slot: Slot): FilledSlot {
-  if (typeof value === 'string' && LONE_SURROGATE.test(value)) {
+  if (typeof value === 'string' && hasLoneSurrogate(value)) {
     return { error: 'the value has an unpaired UTF-16 surrogate, which no config can hold' };
   }
   if (typeof value === 'number' && !Number.isFinite(value)) return { error: 'the value is not a finite number' };
