@@ -336,8 +336,8 @@ export function renderConfigTemplate(
 ): { rendered: RenderedTemplate | undefined; reports: Report[] } {
   const limits = options.limits ?? DEFAULT_TEMPLATE_LIMITS;
   const lines = new LineIndex(template.source);
-  const pieces: string[] = [];
-  const segments: Segment[] = [];
+  // The rendered text in pieces: template text, or a MARK standing for the next of `values`.
+  const pieces: { readonly text: string; readonly source: number; readonly value: boolean }[] = [];
   const values: { value: unknown; offset: number; path: string }[] = [];
   let length = 0;
   let steps = 0;
@@ -349,8 +349,7 @@ export function renderConfigTemplate(
     if (length > limits.maxOutput) {
       fail('TEMPLATE_TOO_LARGE', `The rendered config is longer than ${limits.maxOutput} characters`, source);
     }
-    segments.push({ out: length - text.length, source, value });
-    pieces.push(text);
+    pieces.push({ text, source, value });
   };
   const lookup = (path: VariablePath, dot: unknown): { found: boolean; value: unknown } => {
     let current: unknown = path.root ? options.data : dot;
@@ -416,7 +415,7 @@ export function renderConfigTemplate(
   }
 
   // Fill every value into its slot, now that the text around it is known.
-  const skeleton = pieces.join('');
+  const skeleton = pieces.map((piece) => piece.text).join('');
   const slots: Slot[] = options.format === 'yaml' ? yamlSlots(skeleton) : jsonSlots(skeleton);
   const reports: Report[] = [];
   const filled: string[] = [];
@@ -433,11 +432,10 @@ export function renderConfigTemplate(
   if (reports.length > 0) return { rendered: undefined, reports };
   let out = '';
   let valueIndex = 0;
-  const finalSegments: Segment[] = [];
-  for (const [index, piece] of pieces.entries()) {
-    const segment = segments[index]!;
-    finalSegments.push({ out: out.length, source: segment.source, value: segment.value });
-    out += segment.value ? filled[valueIndex++]! : piece;
+  const segments: Segment[] = [];
+  for (const piece of pieces) {
+    segments.push({ out: out.length, source: piece.source, value: piece.value });
+    out += piece.value ? filled[valueIndex++]! : piece.text;
   }
   if (out.length > limits.maxOutput) {
     const report_ = report('TEMPLATE_TOO_LARGE', `The rendered config is longer than ${limits.maxOutput} characters`, {
@@ -455,14 +453,14 @@ export function renderConfigTemplate(
         const offset = outLines.offset(position);
         if (offset === undefined || offset > text.length) return undefined;
         let low = 0;
-        let high = finalSegments.length - 1;
+        let high = segments.length - 1;
         if (high < 0) return undefined;
         while (low < high) {
           const mid = (low + high + 1) >> 1;
-          if (finalSegments[mid]!.out <= offset) low = mid;
+          if (segments[mid]!.out <= offset) low = mid;
           else high = mid - 1;
         }
-        const segment = finalSegments[low]!;
+        const segment = segments[low]!;
         return lines.at(segment.value ? segment.source : segment.source + (offset - segment.out));
       },
     },
