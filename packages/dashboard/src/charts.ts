@@ -2,7 +2,7 @@
 // breakdown. Each series has a colour and a texture (plain, stripes, dots, cross-hatch), the legend and the
 // tooltips say every number in words, and a table with the same numbers sits behind a disclosure.
 import type { VersionBreakdownJson } from './api-types.js';
-import { type Child, h, s } from './dom.js';
+import { type Child, h, s, scrollTable } from './dom.js';
 import { percent, utcTime } from './labels.js';
 import { stackedBars, type Timeline } from './timeline-series.js';
 
@@ -140,35 +140,19 @@ export function timelineChart(
     'details',
     {},
     h('summary', {}, `${options.title} as a table`),
-    h(
-      'div',
-      { class: 'scroll' },
-      h(
-        'table',
-        {},
-        h(
-          'thead',
-          {},
+    scrollTable(
+      {},
+      {
+        columns: ['Time (UTC)', ...timeline.series.map((x) => x.key)],
+        rows: timeline.times.map((time, t) =>
           h(
             'tr',
             {},
-            h('th', { scope: 'col' }, 'Time (UTC)'),
-            timeline.series.map((x) => h('th', { scope: 'col' }, x.key)),
+            h('th', { scope: 'row' }, utcTime(time)),
+            timeline.series.map((x) => h('td', {}, x.values[t] ?? 0)),
           ),
         ),
-        h(
-          'tbody',
-          {},
-          timeline.times.map((time, t) =>
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'row' }, utcTime(time)),
-              timeline.series.map((x) => h('td', {}, x.values[t] ?? 0)),
-            ),
-          ),
-        ),
-      ),
+      },
     ),
   );
   return h('figure', { class: 'chart-figure' }, h('figcaption', {}, options.title), svg, legend, table);

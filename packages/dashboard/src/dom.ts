@@ -55,3 +55,28 @@ export function replaceChildren(parent: Element, ...children: Child[]): void {
   parent.replaceChildren();
   append(parent, children);
 }
+
+/** A table in a sideways-scrolling box: one header row of column headings (`scope="col"`), then `rows`. */
+export function scrollTable(
+  attributes: Attributes,
+  parts: { readonly columns: readonly Child[]; readonly rows: Child },
+): HTMLElement {
+  return h(
+    'div',
+    { class: 'scroll' },
+    h(
+      'table',
+      attributes,
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          parts.columns.map((column) => h('th', { scope: 'col' }, column)),
+        ),
+      ),
+      h('tbody', {}, parts.rows),
+    ),
+  );
+}

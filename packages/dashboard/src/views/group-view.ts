@@ -1,6 +1,6 @@
 import { DURATIONS, type GroupJson, type InstanceJson, type InstancesStatsJson } from '../api-types.js';
 import { timelineChart, versionBreakdownChart } from '../charts.js';
-import { h, replaceChildren } from '../dom.js';
+import { h, replaceChildren, scrollTable } from '../dom.js';
 import { ago, INSTANCE_STATUSES, pauseState, policySummary, statusName, utcTime } from '../labels.js';
 import { rolloutStates } from '../rollout-metrics.js';
 import {
@@ -293,63 +293,46 @@ export async function groupView(context: ViewContext, route: GroupRoute): Promis
       ),
       page.instances.length === 0
         ? null
-        : h(
-            'div',
-            { class: 'scroll' },
-            h(
-              'table',
-              { class: 'instance-list', 'aria-describedby': 'instances-count' },
-              h(
-                'thead',
-                {},
+        : scrollTable(
+            { class: 'instance-list', 'aria-describedby': 'instances-count' },
+            {
+              columns: ['Instance', 'IP address', 'Version', 'Status', 'Last check'],
+              rows: page.instances.map((instance) =>
                 h(
                   'tr',
-                  {},
-                  ['Instance', 'IP address', 'Version', 'Status', 'Last check'].map((label) =>
-                    h('th', { scope: 'col' }, label),
-                  ),
-                ),
-              ),
-              h(
-                'tbody',
-                {},
-                page.instances.map((instance) =>
+                  { 'data-instance-id': instance.id },
                   h(
-                    'tr',
-                    { 'data-instance-id': instance.id },
+                    'th',
+                    { scope: 'row' },
                     h(
-                      'th',
-                      { scope: 'row' },
-                      h(
-                        'a',
-                        {
-                          href: routeHash({
-                            view: 'instance',
-                            appId: route.appId,
-                            groupId: route.groupId,
-                            instanceId: instance.id,
-                          }),
-                        },
-                        instanceName(instance),
-                      ),
-                      instance.alias ? h('div', { class: 'muted mono' }, instance.id) : null,
+                      'a',
+                      {
+                        href: routeHash({
+                          view: 'instance',
+                          appId: route.appId,
+                          groupId: route.groupId,
+                          instanceId: instance.id,
+                        }),
+                      },
+                      instanceName(instance),
                     ),
-                    h('td', { class: 'mono' }, instance.ip),
-                    h('td', {}, instance.application.version),
-                    h(
-                      'td',
-                      { class: `status status-${instance.application.status ?? 1}` },
-                      statusName(instance.application.status),
-                    ),
-                    h(
-                      'td',
-                      { title: utcTime(instance.application.last_check_for_updates) },
-                      ago(instance.application.last_check_for_updates, now),
-                    ),
+                    instance.alias ? h('div', { class: 'muted mono' }, instance.id) : null,
+                  ),
+                  h('td', { class: 'mono' }, instance.ip),
+                  h('td', {}, instance.application.version),
+                  h(
+                    'td',
+                    { class: `status status-${instance.application.status ?? 1}` },
+                    statusName(instance.application.status),
+                  ),
+                  h(
+                    'td',
+                    { title: utcTime(instance.application.last_check_for_updates) },
+                    ago(instance.application.last_check_for_updates, now),
                   ),
                 ),
               ),
-            ),
+            },
           ),
       h(
         'nav',

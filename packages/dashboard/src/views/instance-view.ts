@@ -1,4 +1,4 @@
-import { h } from '../dom.js';
+import { h, scrollTable } from '../dom.js';
 import { ago, statusName, utcTime } from '../labels.js';
 import { DEFAULT_FILTERS, type Route, routeHash } from '../routes.js';
 import { canWrite, type View, type ViewContext } from './view-context.js';
@@ -82,36 +82,21 @@ export async function instanceView(context: ViewContext, route: InstanceRoute): 
     h('h2', { id: 'history-title' }, 'Status history'),
     history.length === 0
       ? h('p', { class: 'muted' }, 'No status changes recorded')
-      : h(
-          'div',
-          { class: 'scroll' },
-          h(
-            'table',
-            { class: 'history', 'aria-labelledby': 'history-title' },
-            h(
-              'thead',
-              {},
+      : scrollTable(
+          { class: 'history', 'aria-labelledby': 'history-title' },
+          {
+            columns: ['Time (UTC)', 'Status', 'Version', 'Error code'],
+            rows: history.map((entry) =>
               h(
                 'tr',
                 {},
-                ['Time (UTC)', 'Status', 'Version', 'Error code'].map((label) => h('th', { scope: 'col' }, label)),
+                h('td', {}, utcTime(entry.created_ts)),
+                h('td', { class: `status status-${entry.status}` }, statusName(entry.status)),
+                h('td', {}, entry.version),
+                h('td', { class: 'mono' }, entry.error_code ?? ''),
               ),
             ),
-            h(
-              'tbody',
-              {},
-              history.map((entry) =>
-                h(
-                  'tr',
-                  {},
-                  h('td', {}, utcTime(entry.created_ts)),
-                  h('td', { class: `status status-${entry.status}` }, statusName(entry.status)),
-                  h('td', {}, entry.version),
-                  h('td', { class: 'mono' }, entry.error_code ?? ''),
-                ),
-              ),
-            ),
-          ),
+          },
         ),
   );
   return { element, title: name };

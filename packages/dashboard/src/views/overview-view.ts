@@ -1,5 +1,5 @@
 import type { ApplicationJson, ChannelJson, GroupJson } from '../api-types.js';
-import { h, replaceChildren } from '../dom.js';
+import { h, replaceChildren, scrollTable } from '../dom.js';
 import { archName, pauseState, policySummary } from '../labels.js';
 import { type RolloutState, rolloutStates } from '../rollout-metrics.js';
 import { DEFAULT_FILTERS, routeHash } from '../routes.js';
@@ -91,65 +91,40 @@ function applicationSection(
     h('h3', {}, 'Groups'),
     app.groups.length === 0
       ? h('p', { class: 'muted' }, 'No groups')
-      : h(
-          'div',
-          { class: 'scroll' },
-          h(
-            'table',
-            { class: 'groups' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ['Group', 'Channel → version', 'Rollout', 'Policy', 'State', ''].map((label) =>
-                  h('th', { scope: 'col' }, label || h('span', { class: 'visually-hidden' }, 'Actions')),
-                ),
-              ),
+      : scrollTable(
+          { class: 'groups' },
+          {
+            columns: [
+              'Group',
+              'Channel → version',
+              'Rollout',
+              'Policy',
+              'State',
+              h('span', { class: 'visually-hidden' }, 'Actions'),
+            ],
+            rows: app.groups.map((group) =>
+              groupRow(context, { app, group, state: states.get(group.id), reload: options.reload }),
             ),
-            h(
-              'tbody',
-              {},
-              app.groups.map((group) =>
-                groupRow(context, { app, group, state: states.get(group.id), reload: options.reload }),
-              ),
-            ),
-          ),
+          },
         ),
     h('h3', {}, 'Channels'),
     app.channels.length === 0
       ? h('p', { class: 'muted' }, 'No channels')
-      : h(
-          'div',
-          { class: 'scroll' },
-          h(
-            'table',
-            { class: 'channels' },
-            h(
-              'thead',
-              {},
+      : scrollTable(
+          { class: 'channels' },
+          {
+            columns: ['Channel', 'Arch', 'Package', 'Downgrades'],
+            rows: app.channels.map((channel) =>
               h(
                 'tr',
-                {},
-                ['Channel', 'Arch', 'Package', 'Downgrades'].map((label) => h('th', { scope: 'col' }, label)),
+                { 'data-channel-id': channel.id },
+                h('th', { scope: 'row' }, channel.name),
+                h('td', {}, archName(channel.arch)),
+                h('td', {}, channel.package?.version ?? h('span', { class: 'muted' }, 'none')),
+                h('td', {}, channel.allow_downgrade ? 'allowed' : 'no'),
               ),
             ),
-            h(
-              'tbody',
-              {},
-              app.channels.map((channel) =>
-                h(
-                  'tr',
-                  { 'data-channel-id': channel.id },
-                  h('th', { scope: 'row' }, channel.name),
-                  h('td', {}, archName(channel.arch)),
-                  h('td', {}, channel.package?.version ?? h('span', { class: 'muted' }, 'none')),
-                  h('td', {}, channel.allow_downgrade ? 'allowed' : 'no'),
-                ),
-              ),
-            ),
-          ),
+          },
         ),
   );
 }

@@ -1,5 +1,5 @@
 import type { ChannelJson, PackageJson } from '../api-types.js';
-import { h } from '../dom.js';
+import { h, scrollTable } from '../dom.js';
 import { archName, bytes, utcTime } from '../labels.js';
 import { canWrite, type View, type ViewContext } from './view-context.js';
 
@@ -82,41 +82,24 @@ export async function packagesView(context: ViewContext, route: { appId: string 
       h('h2', {}, `Packages (${first.totalCount})`),
       packages.length === 0
         ? h('p', { class: 'muted' }, 'No packages yet')
-        : h(
-            'div',
-            { class: 'scroll' },
-            h(
-              'table',
-              { class: 'package-list' },
-              h(
-                'thead',
-                {},
+        : scrollTable(
+            { class: 'package-list' },
+            {
+              columns: ['Version', 'Arch', 'Type', 'File', 'Size', 'Channels', 'Created'],
+              rows: packages.map((pkg) =>
                 h(
                   'tr',
-                  {},
-                  ['Version', 'Arch', 'Type', 'File', 'Size', 'Channels', 'Created'].map((label) =>
-                    h('th', { scope: 'col' }, label),
-                  ),
+                  { 'data-package-id': pkg.id },
+                  h('th', { scope: 'row' }, pkg.version),
+                  h('td', {}, archName(pkg.arch)),
+                  h('td', {}, TYPES[pkg.type] ?? String(pkg.type)),
+                  h('td', { class: 'mono wrap' }, `${pkg.url}${pkg.filename ?? ''}`),
+                  h('td', { class: 'num' }, bytes(pkg.size)),
+                  h('td', {}, pointing(pkg).join(', ') || h('span', { class: 'muted' }, 'none')),
+                  h('td', {}, utcTime(pkg.created_ts)),
                 ),
               ),
-              h(
-                'tbody',
-                {},
-                packages.map((pkg) =>
-                  h(
-                    'tr',
-                    { 'data-package-id': pkg.id },
-                    h('th', { scope: 'row' }, pkg.version),
-                    h('td', {}, archName(pkg.arch)),
-                    h('td', {}, TYPES[pkg.type] ?? String(pkg.type)),
-                    h('td', { class: 'mono wrap' }, `${pkg.url}${pkg.filename ?? ''}`),
-                    h('td', { class: 'num' }, bytes(pkg.size)),
-                    h('td', {}, pointing(pkg).join(', ') || h('span', { class: 'muted' }, 'none')),
-                    h('td', {}, utcTime(pkg.created_ts)),
-                  ),
-                ),
-              ),
-            ),
+            },
           ),
     );
   };
