@@ -25,6 +25,16 @@ function isBlank(c: string | undefined): boolean {
   return c === undefined || c === ' ' || c === '\t';
 }
 
+/** Whether `c` is one of the characters that separate entries in a `[...]` or `{...}` collection. */
+function isFlowIndicator(c: string | undefined): boolean {
+  return c !== undefined && ',[]{}'.includes(c);
+}
+
+/** Whether the character at `at` is a `:` that ends a key: followed by a blank, or in a collection by an indicator. */
+function isValueColon(line: string, at: number, flow: number): boolean {
+  return line[at] === ':' && (isBlank(line[at + 1]) || (flow > 0 && isFlowIndicator(line[at + 1])));
+}
+
 function leadingSpaces(line: string): number {
   let n = 0;
   while (line[n] === ' ') n += 1;
@@ -43,7 +53,7 @@ function isWhole(line: string, at: number, flow: number): boolean {
   const c = line[i];
   if (c === undefined) return true;
   if (c === '#' && i > at) return true;
-  if (c === ':' && (isBlank(line[i + 1]) || (flow > 0 && ',[]{}'.includes(line[i + 1]!)))) return true;
+  if (isValueColon(line, i, flow)) return true;
   return flow > 0 && (c === ',' || c === ']' || c === '}');
 }
 
@@ -89,12 +99,12 @@ function scanLine(line: string, state: YamlState, slots: Slot[]): number | undef
       return undefined;
     }
     if (plain) {
-      if (c === ':' && (isBlank(line[i + 1]) || (state.flow > 0 && ',[]{}'.includes(line[i + 1]!)))) {
+      if (isValueColon(line, i, state.flow)) {
         plain = false;
         i += 1;
         continue;
       }
-      if (!(state.flow > 0 && ',[]{}'.includes(c))) {
+      if (!(state.flow > 0 && isFlowIndicator(c))) {
         if (c === MARK) slots.push({ kind: 'plain', whole: false, start: false, flow: state.flow > 0 });
         i += 1;
         continue;
@@ -142,7 +152,7 @@ function scanLine(line: string, state: YamlState, slots: Slot[]): number | undef
     }
     if (c === '&' || c === '!' || c === '*') {
       // Anchors, tags and aliases are one word; a MARK inside one still counts as a plain scalar part.
-      while (i < line.length && !isBlank(line[i]) && !(state.flow > 0 && ',[]{}'.includes(line[i]!))) {
+      while (i < line.length && !isBlank(line[i]) && !(state.flow > 0 && isFlowIndicator(line[i]))) {
         if (line[i] === MARK) slots.push({ kind: 'plain', whole: false, start: false, flow: state.flow > 0 });
         i += 1;
       }
