@@ -29,6 +29,36 @@ export interface CheckInWrite {
   readonly alephVersion: string;
 }
 
+/** A check-in waiting for the next batch, with the promise its caller awaits. */
+export interface QueuedCheckIn {
+  readonly write: CheckInWrite;
+  readonly resolve: (written: boolean) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Gathers the check-ins that arrive within one turn of the event loop and hands them to `flush` together, which
+ * settles each one: a commit costs far more than the two rows a check-in writes.
+ */
+export class CheckInQueue {
+  private queued: QueuedCheckIn[] = [];
+
+  constructor(private readonly flush: (batch: QueuedCheckIn[]) => void) {}
+
+  add(write: CheckInWrite): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.queued.length === 0) setImmediate(() => this.flushQueued());
+      this.queued.push({ write, resolve, reject });
+    });
+  }
+
+  private flushQueued(): void {
+    const batch = this.queued;
+    this.queued = [];
+    this.flush(batch);
+  }
+}
+
 /**
  * The few queries every update check makes, as hand-written SQL run on prepared statements, so that a check costs
  * no query building: one implementation per database. Used outside the store's own transactions only.

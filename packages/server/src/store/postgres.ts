@@ -1,7 +1,7 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Clock, systemClock } from './clock.js';
-import type { CheckInWrite, DialectSql, HotPath } from './hot-path.js';
+import { CheckInQueue, type CheckInWrite, type DialectSql, type HotPath, type QueuedCheckIn } from './hot-path.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
 import type { Database as Schema } from './schema.js';
@@ -46,13 +46,6 @@ const CHECK_IN_SQL =
   'where a.instance_id = c.instance_id and a.application_id = c.application_id) returning i.id) ' +
   'select instance_id, application_id from application where instance_id in (select id from seen)';
 
-/** A check-in waiting for the next batch. */
-interface QueuedCheckIn {
-  readonly write: CheckInWrite;
-  readonly resolve: (written: boolean) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
  * The hot path straight on the pool, as named prepared statements: PostgreSQL parses and plans each once per
  * connection rather than on every check. Check-ins that arrive within one turn of the event loop are written by
@@ -60,7 +53,7 @@ interface QueuedCheckIn {
  * disk, and a fleet at its check interval writes on every check.
  */
 class PostgresHotPath implements HotPath {
-  private queued: QueuedCheckIn[] = [];
+  private readonly checkIns = new CheckInQueue((batch) => this.flush(batch));
   /** A name per statement, under which each connection prepares it once. */
   private readonly names = new Map<DialectSql, string>();
 
@@ -77,16 +70,12 @@ class PostgresHotPath implements HotPath {
   }
 
   writeCheckIn(write: CheckInWrite): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (this.queued.length === 0) setImmediate(() => this.flush());
-      this.queued.push({ write, resolve, reject });
-    });
+    return this.checkIns.add(write);
   }
 
-  private flush(): void {
+  private flush(queued: QueuedCheckIn[]): void {
     // In a stable order, so that two replicas writing the same instances lock their rows in the same order.
-    const batch = this.queued.sort((a, b) => (a.write.instanceId < b.write.instanceId ? -1 : 1));
-    this.queued = [];
+    const batch = queued.sort((a, b) => (a.write.instanceId < b.write.instanceId ? -1 : 1));
     const column = <K extends keyof CheckInWrite>(key: K) => batch.map((queued) => queued.write[key]);
     this.pool
       .query<{ instance_id: string; application_id: string }>({

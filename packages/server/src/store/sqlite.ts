@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { type Clock, systemClock } from './clock.js';
-import type { CheckInWrite, DialectSql, HotPath } from './hot-path.js';
+import { CheckInQueue, type CheckInWrite, type DialectSql, type HotPath, type QueuedCheckIn } from './hot-path.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
 import type { Database as Schema } from './schema.js';
@@ -67,13 +67,6 @@ const UPDATE_INSTANCE_APPLICATION_SQL =
 const UPDATE_INSTANCE_SQL =
   'update instance set last_seen_ts = ?, ip = ?, alias = ?, oem = ?, oem_version = ?, aleph_version = ? where id = ?';
 
-/** A check-in waiting for the next commit. */
-interface QueuedCheckIn {
-  readonly write: CheckInWrite;
-  readonly resolve: (written: boolean) => void;
-  readonly reject: (error: unknown) => void;
-}
-
 /**
  * The hot path on better-sqlite3 itself, synchronously, when no transaction of the store is open: every query of
  * Kysely's runs to its end within one call too, so nothing can interleave. While a transaction is open (between
@@ -87,7 +80,7 @@ class SqliteHotPath implements HotPath {
   /** Prepared once per statement (the hot path's statements are constants, so the map stays small). */
   private readonly statements = new Map<DialectSql, { raw: Database.Statement; names: string[] }>();
   private readonly commit: (writes: readonly CheckInWrite[]) => boolean[];
-  private queued: QueuedCheckIn[] = [];
+  private readonly checkIns = new CheckInQueue((batch) => this.flush(batch));
 
   constructor(
     private readonly sqlite: Database.Database,
@@ -132,15 +125,10 @@ class SqliteHotPath implements HotPath {
   }
 
   writeCheckIn(write: CheckInWrite): Promise<boolean> {
-    return new Promise((resolve, reject) => {
-      if (this.queued.length === 0) setImmediate(() => this.flush());
-      this.queued.push({ write, resolve, reject });
-    });
+    return this.checkIns.add(write);
   }
 
-  private flush(): void {
-    const batch = this.queued;
-    this.queued = [];
+  private flush(batch: QueuedCheckIn[]): void {
     if (this.sqlite.inTransaction) {
       for (const queued of batch) this.writeThroughKysely(queued.write).then(queued.resolve, queued.reject);
       return;
