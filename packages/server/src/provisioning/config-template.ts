@@ -61,27 +61,35 @@ const MAX_DEPTH = 32;
 
 /** Maps positions in a text to 1-based line and column. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  // Found on first use: most templates parse and render without a report that needs a position.
+  private lineStarts: number[] | undefined;
 
-  constructor(text: string) {
-    for (let i = 0; i < text.length; i += 1) if (text[i] === '\n') this.starts.push(i + 1);
+  constructor(private readonly text: string) {}
+
+  private starts(): number[] {
+    if (this.lineStarts === undefined) {
+      this.lineStarts = [0];
+      for (let i = 0; i < this.text.length; i += 1) if (this.text[i] === '\n') this.lineStarts.push(i + 1);
+    }
+    return this.lineStarts;
   }
 
   /** The line and column of an offset. */
   at(offset: number): { line: number; column: number } {
+    const starts = this.starts();
     let low = 0;
-    let high = this.starts.length - 1;
+    let high = starts.length - 1;
     while (low < high) {
       const mid = (low + high + 1) >> 1;
-      if (this.starts[mid]! <= offset) low = mid;
+      if (starts[mid]! <= offset) low = mid;
       else high = mid - 1;
     }
-    return { line: low + 1, column: offset - this.starts[low]! + 1 };
+    return { line: low + 1, column: offset - starts[low]! + 1 };
   }
 
   /** The offset of a line and column, or undefined past the last line. */
   offset(position: { line: number; column: number }): number | undefined {
-    const start = this.starts[position.line - 1];
+    const start = this.starts()[position.line - 1];
     return start === undefined ? undefined : start + Math.max(0, position.column - 1);
   }
 }
