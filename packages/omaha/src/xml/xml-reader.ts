@@ -353,15 +353,6 @@ class Reader {
     const quote = src.charCodeAt(this.pos);
     if (quote !== DQUOTE && quote !== SQUOTE) this.fail('XML_MALFORMED', 'Expected a quoted attribute value');
     this.pos++;
-    // Nearly every value is plain text: taken whole when nothing in it needs a look character by character.
-    const end = src.indexOf(quote === DQUOTE ? '"' : "'", this.pos);
-    if (end >= 0) {
-      const plain = src.slice(this.pos, end);
-      if (PLAIN_ATTRIBUTE_TEXT.test(plain)) {
-        this.pos = end + 1;
-        return plain;
-      }
-    }
     let value = '';
     let runStart = this.pos;
     for (;;) {
@@ -566,11 +557,11 @@ class Reader {
 }
 
 // Text with nothing to resolve, normalise or refuse: XML characters of the BMP other than surrogates, without '&'
-// and '<' (and, in attribute values, without tab, LF and CR, which become spaces; in character data without ']',
-// which may start ']]>'). Anything else takes the character-by-character path.
+// and '<'. PLAIN_ATTRIBUTE is one attribute with an ASCII name and a double-quoted value of such text (without tab,
+// LF and CR, which become spaces); PLAIN_CHARACTER_DATA is such text without ']', which may start ']]>'. Anything
+// else takes the character-by-character path.
 const PLAIN_ATTRIBUTE =
   /[ \t\n\r]+([A-Za-z_:][-A-Za-z0-9_:.]*)[ \t\n\r]*=[ \t\n\r]*"([\x20\x21\x23-\x25\x27-\x3b\x3d-\ud7ff\ue000-\ufffd]*)"/y;
-const PLAIN_ATTRIBUTE_TEXT = /^[\x20-\x25\x27-\x3b\x3d-\ud7ff\ue000-\ufffd]*$/;
 const PLAIN_CHARACTER_DATA = /^[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd]*$/;
 
 function isLowSurrogate(c: number): boolean {
