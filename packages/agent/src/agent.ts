@@ -451,7 +451,7 @@ export class Agent {
           (progress.resumed ? `, resuming at ${progress.written} bytes (${progress.phase})` : ''),
       );
       const key = await this.publicKey(config);
-      await this.event(config, UpdateEngineEvent.DownloadStarted);
+      await this.event(config, state, UpdateEngineEvent.DownloadStarted);
       if (progress.phase === 'download') {
         await save({ status: 'UPDATE_STATUS_DOWNLOADING', progress: progress.written / offer.size });
         const result = await downloadPayload({
@@ -479,7 +479,7 @@ export class Agent {
           ...(signature !== undefined ? { signature } : {}),
         };
         await save({ progress: 0 });
-        await this.event(config, UpdateEngineEvent.DownloadFinished);
+        await this.event(config, state, UpdateEngineEvent.DownloadFinished);
       }
       if (progress.phase === 'verify') {
         await save({ status: 'UPDATE_STATUS_VERIFYING' });
@@ -521,7 +521,7 @@ export class Agent {
         slotVersions: { ...state.slotVersions, [other.number]: offer.displayVersion },
       };
       await this.save(state);
-      await this.event(config, UpdateEngineEvent.Installed);
+      await this.event(config, state, UpdateEngineEvent.Installed);
       this.log(`${offer.displayVersion} is installed in ${target.name}; it boots after the next reboot`);
       return { kind: 'updated', outcome, version: offer.displayVersion };
     } catch (error) {
@@ -577,8 +577,7 @@ export class Agent {
     return signature;
   }
 
-  private async event(config: AgentConfig, what: UpdateEngineRequestKind): Promise<void> {
-    const state = await this.state();
+  private async event(config: AgentConfig, state: AgentState, what: UpdateEngineRequestKind): Promise<void> {
     const params = requestParams(config, { alephVersion: state.alephVersion });
     // Events are best effort, as update_engine's: a server that does not hear one does not stop the update.
     await sendOmaha(config, params, what);
@@ -592,7 +591,7 @@ export class Agent {
     if (config.server !== PRODUCTION_SERVER) flags.push('TestOmahaUrl');
     const sent = encodeErrorCode(code, flags);
     await this.save({ ...state, status: 'UPDATE_STATUS_REPORTING_ERROR_EVENT' });
-    await this.event(config, updateEngineErrorEvent(sent));
+    await this.event(config, state, updateEngineErrorEvent(sent));
     return sent;
   }
 
