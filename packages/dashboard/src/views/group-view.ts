@@ -13,6 +13,7 @@ import {
   type SortBy,
 } from '../routes.js';
 import { isEmptyTimeline, statusTimeline, versionTimeline } from '../timeline-series.js';
+import { breadcrumbs } from './breadcrumbs.js';
 import { pauseResumeButton } from './group-actions.js';
 import { channelText, rolloutText } from './overview-view.js';
 import type { View, ViewContext } from './view-context.js';
@@ -79,13 +80,7 @@ export async function groupView(context: ViewContext, route: GroupRoute): Promis
     const pause = pauseState(current);
     const state = rolloutStates(metricsText).get(current.id);
     header.replaceChildren(
-      h(
-        'nav',
-        { class: 'crumbs', 'aria-label': 'Breadcrumb' },
-        h('a', { href: routeHash({ view: 'overview' }) }, 'Fleet'),
-        ' › ',
-        current.name,
-      ),
+      breadcrumbs(current.name),
       h(
         'div',
         { class: 'title-row' },

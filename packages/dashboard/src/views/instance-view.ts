@@ -1,6 +1,7 @@
 import { h, scrollTable } from '../dom.js';
 import { ago, statusName, utcTime } from '../labels.js';
 import { DEFAULT_FILTERS, type Route, routeHash } from '../routes.js';
+import { breadcrumbs } from './breadcrumbs.js';
 import { canWrite, type View, type ViewContext } from './view-context.js';
 
 type InstanceRoute = Extract<Route, { view: 'instance' }>;
@@ -44,17 +45,12 @@ export async function instanceView(context: ViewContext, route: InstanceRoute): 
   const element = h(
     'div',
     { class: 'instance' },
-    h(
-      'nav',
-      { class: 'crumbs', 'aria-label': 'Breadcrumb' },
-      h('a', { href: routeHash({ view: 'overview' }) }, 'Fleet'),
-      ' › ',
+    breadcrumbs(
       h(
         'a',
         { href: routeHash({ view: 'group', appId: route.appId, groupId: group.id, filters: DEFAULT_FILTERS }) },
         group.name,
       ),
-      ' › ',
       name,
     ),
     h('h1', { tabindex: '-1' }, name),

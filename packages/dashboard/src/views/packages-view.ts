@@ -1,6 +1,7 @@
 import type { ChannelJson, PackageJson } from '../api-types.js';
 import { h, scrollTable } from '../dom.js';
 import { archName, bytes, utcTime } from '../labels.js';
+import { breadcrumbs } from './breadcrumbs.js';
 import { canWrite, type View, type ViewContext } from './view-context.js';
 
 const TYPES: Readonly<Record<number, string>> = { 1: 'Flatcar', 2: 'Docker', 3: 'Rocket', 4: 'Other' };
@@ -63,7 +64,7 @@ export async function packagesView(context: ViewContext, route: { appId: string 
       load().catch((error: unknown) => context.notify((error as Error).message, 'error'));
     };
     element.replaceChildren(
-      h('nav', { class: 'crumbs', 'aria-label': 'Breadcrumb' }, h('a', { href: '#/' }, 'Fleet'), ' › ', app.name),
+      breadcrumbs(app.name),
       h('h1', { tabindex: '-1' }, `${app.name}: packages`),
       h('h2', {}, 'Channels'),
       canWrite(context)
