@@ -1,6 +1,6 @@
 // Names and short texts for the numbers the API writes (statuses, architectures, activity classes), and the few
 // formats every view shares. Every state is said in words, so nothing depends on telling colours apart.
-import type { ActivityJson, GroupJson } from './api-types.js';
+import type { ActivityJson, GroupJson, InstanceJson } from './api-types.js';
 
 /** Instance statuses as Nebraska numbers them, with the names its UI shows. */
 export const INSTANCE_STATUSES: readonly { readonly code: number; readonly name: string }[] = [
@@ -60,6 +60,11 @@ export function activityText(entry: ActivityJson): string {
     default:
       return `Activity ${entry.class} in ${entry.application_name}${entry.group_name ? ` / ${group}` : ''}`;
   }
+}
+
+/** What an instance is called: its alias, or its machine id when it has none. */
+export function instanceName(instance: InstanceJson): string {
+  return instance.alias || instance.id;
 }
 
 /** Whether a group is paused, and why, in words. */

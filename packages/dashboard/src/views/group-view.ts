@@ -1,7 +1,7 @@
-import { DURATIONS, type GroupJson, type InstanceJson, type InstancesStatsJson } from '../api-types.js';
+import { DURATIONS, type GroupJson, type InstancesStatsJson } from '../api-types.js';
 import { timelineChart, versionBreakdownChart } from '../charts.js';
 import { h, replaceChildren, scrollTable } from '../dom.js';
-import { ago, INSTANCE_STATUSES, pauseState, policySummary, statusName, utcTime } from '../labels.js';
+import { ago, INSTANCE_STATUSES, instanceName, pauseState, policySummary, statusName, utcTime } from '../labels.js';
 import { rolloutStates } from '../rollout-metrics.js';
 import {
   type InstanceFilters,
@@ -57,10 +57,6 @@ function select(
       ),
     ),
   );
-}
-
-function instanceName(instance: InstanceJson): string {
-  return instance.alias ? `${instance.alias}` : instance.id;
 }
 
 /** A group: state and policy, version breakdown, timelines, and its instances with Nebraska's filters. */

@@ -1,5 +1,5 @@
 import { h, scrollTable } from '../dom.js';
-import { ago, statusName, utcTime } from '../labels.js';
+import { ago, instanceName, statusName, utcTime } from '../labels.js';
 import { DEFAULT_FILTERS, type Route, routeHash } from '../routes.js';
 import { breadcrumbs } from './breadcrumbs.js';
 import { canWrite, type View, type ViewContext } from './view-context.js';
@@ -39,7 +39,7 @@ export async function instanceView(context: ViewContext, route: InstanceRoute): 
   ]);
   const now = context.now();
   const app = instance.application;
-  const name = instance.alias || instance.id;
+  const name = instanceName(instance);
   const fact = (label: string, value: string | null | undefined) =>
     value ? [h('dt', {}, label), h('dd', {}, value)] : null;
   const element = h(
