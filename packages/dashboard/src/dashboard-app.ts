@@ -235,6 +235,11 @@ export function startDashboard(root: HTMLElement, options: DashboardOptions = {}
       h('button', { type: 'submit' }, 'Sign in'),
       status,
     );
+    const fail = (text: string) => {
+      status.className = 'error';
+      status.setAttribute('role', 'alert');
+      status.textContent = text;
+    };
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       const token = input.value.trim();
@@ -244,17 +249,13 @@ export function startDashboard(root: HTMLElement, options: DashboardOptions = {}
       try {
         const result = await client.probe();
         if (!result.ok) {
-          status.className = 'error';
-          status.setAttribute('role', 'alert');
-          status.textContent = result.message;
+          fail(result.message);
           return;
         }
         storage.setItem(TOKEN_KEY, token);
         begin(client, result.session);
       } catch (error) {
-        status.className = 'error';
-        status.setAttribute('role', 'alert');
-        status.textContent = messageOf(error);
+        fail(messageOf(error));
       }
     });
     main.replaceChildren(form);
