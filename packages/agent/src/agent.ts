@@ -229,7 +229,7 @@ export class Agent {
         }
         if (pending.rollbackBootId === config.bootId) {
           await this.save(state);
-          await this.rebootNow(`rolling back from ${pending.toVersion}`);
+          await this.rebootNow(config, `rolling back from ${pending.toVersion}`);
           return { kind: 'rolling-back', version: pending.toVersion, problems: [] };
         }
       } else if (pending && booted.number === pending.toPartition) {
@@ -321,7 +321,7 @@ export class Agent {
     };
     await this.save(state);
     this.log(`${config.version} is unhealthy (${verdict.problems.join('; ')}); rolling back`);
-    await this.rebootNow(`health checks of ${config.version} failed`);
+    await this.rebootNow(config, `health checks of ${config.version} failed`);
     return { kind: 'rolling-back', version: config.version, problems: verdict.problems };
   }
 
@@ -653,16 +653,15 @@ export class Agent {
         return error === undefined ? { kind: 'lock-busy' } : { kind: 'lock-busy', error };
       }
     }
-    await this.rebootNow(`update to ${pending.toVersion}`);
+    await this.rebootNow(config, `update to ${pending.toVersion}`);
     return { kind: 'rebooted' };
   }
 
-  private async rebootNow(reason: string): Promise<void> {
+  private async rebootNow(config: AgentConfig, reason: string): Promise<void> {
     if (this.options.noReboot) {
       this.log(`A reboot is needed (${reason})`);
       return;
     }
-    const config = await this.config();
     this.log(`Rebooting: ${reason}`);
     await (this.options.reboot ?? commandReboot(config.rebootCommand))(reason);
   }
@@ -715,7 +714,7 @@ export class Agent {
       };
       await this.save(state);
       const reboot = options.reboot ?? true;
-      if (reboot) await this.rebootNow(`rollback to partition ${other.number}`);
+      if (reboot) await this.rebootNow(config, `rollback to partition ${other.number}`);
       return { kind: 'rolled-back', partition: other.number, rebooted: reboot && !this.options.noReboot };
     });
   }
