@@ -1431,7 +1431,7 @@ export class KyselyStore implements Store {
   private async grantWithoutWriting(request: GrantRequest): Promise<GrantOutcome | undefined> {
     const group = await this.readGroup(this.db, request.groupId);
     if (group.appId !== request.appId) return undefined;
-    const instance = await this.findInstance(this.db, request.instanceId, request.appId);
+    const instance = request.current ?? (await this.findInstance(this.db, request.instanceId, request.appId));
     if (!instance) return undefined;
     const app = instance.application;
     if (

@@ -206,6 +206,11 @@ export interface GrantRequest {
   readonly appId: string;
   readonly groupId: string;
   readonly version: string;
+  /**
+   * The instance as the caller just registered it, so a decision taken without the group's lock needs no read of
+   * its own; undefined: the store reads it. A decision under the lock always reads it again.
+   */
+  readonly current?: Instance;
 }
 
 /** What a grant decision sees, read under the group's lock. */

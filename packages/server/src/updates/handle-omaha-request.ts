@@ -435,7 +435,13 @@ class RequestRun {
 
     let outcome: Awaited<ReturnType<Store['grantUpdate']>>;
     try {
-      outcome = await this.store.grantUpdate({ instanceId: instance.id, appId, groupId: group.id, version });
+      outcome = await this.store.grantUpdate({
+        instanceId: instance.id,
+        appId,
+        groupId: group.id,
+        version,
+        current: instance,
+      });
     } catch (error) {
       if (!isDomainError(error)) throw error;
       // Nebraska answers a grant that could not be written with "no update".
