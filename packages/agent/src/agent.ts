@@ -398,7 +398,7 @@ export class Agent {
   ): Promise<CheckReport> {
     const { config, device } = node;
     const table = await readTable(device);
-    const { other } = slotPair(table, node.bootedGuid);
+    const { booted, other } = slotPair(table, node.bootedGuid);
     const bytes = partitionBytes(table, other);
     const target = new PartitionTarget(
       device,
@@ -512,7 +512,7 @@ export class Agent {
         pending: {
           fromVersion: config.version,
           toVersion: offer.displayVersion,
-          fromPartition: slotPair(table, node.bootedGuid).booted.number,
+          fromPartition: booted.number,
           toPartition: other.number,
           toGuid: other.guid,
           hash: offer.hash,
@@ -688,14 +688,14 @@ export class Agent {
       const { config, device } = node;
       let state = await this.state();
       const pending = state.pending;
-      const { booted, other } = await this.slots(node);
+      const table = await readTable(device);
+      const { booted, other } = slotPair(table, node.bootedGuid);
       if (pending && !pending.rollingBack && pending.installBootId === config.bootId) {
         await disableSlot(device, pending.toPartition);
         const { pending: _, ...rest } = state;
         await this.save({ ...rest, status: 'UPDATE_STATUS_IDLE', newVersion: VERSION_ZERO, newSize: 0, progress: 0 });
         return { kind: 'cancelled', version: pending.toVersion };
       }
-      const table = await readTable(device);
       if (!slotOf(table, other.number).successful) {
         throw new AgentError(
           'ROLLBACK_UNAVAILABLE',
