@@ -134,6 +134,9 @@ const REJECTIONS = new Set<AgentErrorCode>([
   'PAYLOAD_READBACK_MISMATCH',
 ]);
 
+// update_engine's fields for no update under way.
+const IDLE = { status: 'UPDATE_STATUS_IDLE', newVersion: VERSION_ZERO, newSize: 0, progress: 0 } as const;
+
 const LOCK_RETRY_START_MS = 5_000;
 const LOCK_RETRY_MAX_MS = 5 * 60_000;
 
@@ -210,12 +213,11 @@ export class Agent {
       const { config } = node;
       let state = await this.state();
       const pending = state.pending;
-      if (pending && !pending.rollingBack && pending.installBootId === config.bootId) {
-        return { kind: 'waiting-reboot', version: pending.toVersion };
-      }
+      const waiting = awaitingReboot(pending, config.bootId);
+      if (waiting) return { kind: 'waiting-reboot', version: waiting.toVersion };
       if (state.status === 'UPDATE_STATUS_UPDATED_NEED_REBOOT') {
         // The reboot happened (update_engine's marker in /run is gone after one).
-        state = { ...state, status: 'UPDATE_STATUS_IDLE', newVersion: VERSION_ZERO, newSize: 0, progress: 0 };
+        state = { ...state, ...IDLE };
       }
       const { booted, other } = await this.slots(node);
 
@@ -598,10 +600,7 @@ export class Agent {
   private failed(state: AgentState, code: number, message: string): AgentState {
     return {
       ...state,
-      status: 'UPDATE_STATUS_IDLE',
-      newVersion: VERSION_ZERO,
-      newSize: 0,
-      progress: 0,
+      ...IDLE,
       lastError: { code, message, at: unixSeconds(this.clock) },
     };
   }
@@ -616,13 +615,8 @@ export class Agent {
   async rebootIfNeeded(): Promise<RebootReport> {
     const config = await this.config();
     const state = await this.state();
-    const pending = state.pending;
-    if (
-      state.status !== 'UPDATE_STATUS_UPDATED_NEED_REBOOT' ||
-      !pending ||
-      pending.rollingBack ||
-      pending.installBootId !== config.bootId
-    ) {
+    const pending = awaitingReboot(state.pending, config.bootId);
+    if (state.status !== 'UPDATE_STATUS_UPDATED_NEED_REBOOT' || !pending) {
       return { kind: 'not-needed' };
     }
     const version = pending.toVersion;
@@ -690,11 +684,12 @@ export class Agent {
       const pending = state.pending;
       const table = await readTable(device);
       const { booted, other } = slotPair(table, node.bootedGuid);
-      if (pending && !pending.rollingBack && pending.installBootId === config.bootId) {
-        await disableSlot(device, pending.toPartition);
+      const waiting = awaitingReboot(pending, config.bootId);
+      if (waiting) {
+        await disableSlot(device, waiting.toPartition);
         const { pending: _, ...rest } = state;
-        await this.save({ ...rest, status: 'UPDATE_STATUS_IDLE', newVersion: VERSION_ZERO, newSize: 0, progress: 0 });
-        return { kind: 'cancelled', version: pending.toVersion };
+        await this.save({ ...rest, ...IDLE });
+        return { kind: 'cancelled', version: waiting.toVersion };
       }
       if (!slotOf(table, other.number).successful) {
         throw new AgentError(
@@ -795,6 +790,11 @@ export class Agent {
       return fallback;
     }
   }
+}
+
+/** `pending` when it is an update installed during the boot `bootId`, so still waiting for its reboot. */
+function awaitingReboot(pending: PendingBoot | undefined, bootId: string): PendingBoot | undefined {
+  return pending && !pending.rollingBack && pending.installBootId === bootId ? pending : undefined;
 }
 
 function refuse(state: AgentState, hash: string): readonly string[] {
