@@ -68,8 +68,9 @@ async function nodeAgent({ values, io, extra = {} }: NodeWork): Promise<NodeAgen
     log: (line) => io.stderr.write(`ballast agent: ${line}\n`),
     ...extra,
   };
-  const config = await new Agent(base).config();
-  if (config.rebootStrategy !== 'etcd-lock') return { agent: new Agent(base), close: () => undefined };
+  const agent = new Agent(base);
+  const config = await agent.config();
+  if (config.rebootStrategy !== 'etcd-lock') return { agent, close: () => undefined };
   const etcd = openEtcdRebootLock(await lockOptionsFrom(lockSettingsFrom(config.settings)));
   const lock: HolderLock = etcd.forHolder(config.machineId);
   return { agent: new Agent({ ...base, lock }), close: () => etcd.close() };
