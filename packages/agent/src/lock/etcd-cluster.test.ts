@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type EtcdCluster, startEtcdCluster } from '../../../../test/helpers/etcd.js';
 import { EtcdClient } from './etcd-client.js';
 import { openEtcdRebootLock } from './etcd-lock.js';
-import { parseSemaphore, type Semaphore, semaphoreKey } from './semaphore.js';
+import { semaphoreKey } from './semaphore.js';
+import { semaphoreHistory } from './semaphore-history.test-helper.js';
 
 let cluster: EtcdCluster;
 
@@ -39,14 +40,7 @@ describe('reboot lock on a three-member etcd cluster', () => {
         }
       }),
     );
-    const values: Semaphore[] = [];
-    let at = await reader.revision();
-    while (at > start) {
-      const kv = await reader.get(key, { revision: at });
-      if (kv === undefined || kv.modRevision <= start) break;
-      values.unshift(parseSemaphore(kv.value));
-      at = kv.modRevision - 1;
-    }
+    const values = await semaphoreHistory(reader, { key, from: start });
     reader.close();
     expect(values).toHaveLength(2 * ids.length);
     for (const value of values) {

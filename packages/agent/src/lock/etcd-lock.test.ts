@@ -5,7 +5,8 @@ import { type EtcdServer, startEtcd } from '../../../../test/helpers/etcd.js';
 import { EtcdClient } from './etcd-client.js';
 import { type EtcdRebootLockOptions, openEtcdRebootLock } from './etcd-lock.js';
 import { LockError } from './lock-error.js';
-import { parseSemaphore, type Semaphore, semaphoreKey } from './semaphore.js';
+import { semaphoreKey } from './semaphore.js';
+import { semaphoreHistory } from './semaphore-history.test-helper.js';
 
 const exec = promisify(execFile);
 
@@ -45,19 +46,6 @@ async function etcdctl(...args: string[]): Promise<string> {
 /** The value etcdctl reads at a key, without the newline etcdctl adds. */
 async function etcdctlValue(key: string): Promise<string> {
   return (await etcdctl('get', key, '--print-value-only')).replace(/\n$/, '');
-}
-
-/** Every value a key has had since `fromRevision`, oldest first, read back from etcd's history. */
-async function history(key: string, fromRevision: number): Promise<Semaphore[]> {
-  const values: Semaphore[] = [];
-  let at = await client.revision();
-  while (at > fromRevision) {
-    const kv = await client.get(key, { revision: at });
-    if (kv === undefined || kv.modRevision <= fromRevision) break;
-    values.unshift(parseSemaphore(kv.value));
-    at = kv.modRevision - 1;
-  }
-  return values;
 }
 
 describe('etcd reboot lock against a real etcd', () => {
@@ -152,7 +140,7 @@ describe('etcd reboot lock against a real etcd', () => {
       admin.close();
 
       expect(mostHolding).toBeLessThanOrEqual(max);
-      const values = await history(semaphoreKey(group), start);
+      const values = await semaphoreHistory(client, { key: semaphoreKey(group), from: start });
       // Every value the key ever had while they competed: within max, and the counter agrees with the holders.
       for (const value of values) {
         expect(value.holders?.length ?? 0).toBeLessThanOrEqual(max);
