@@ -1,15 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent } from './agent.js';
 import { seededRandom } from './clock.js';
-import { createNodeRig, type NodeRig, startTestServer, type TestServer, testImage } from './node-rig.test-helper.js';
+import { createServedRig, type NodeRig, type TestServer, testImage } from './node-rig.test-helper.js';
 
 let rig: NodeRig;
 let server: TestServer;
 
 beforeEach(async () => {
-  rig = await createNodeRig({ version: '1.0.0' });
-  server = await startTestServer(rig.privateKeyPem);
-  await rig.updateConf({ SERVER: `${server.url}/v1/update/` });
+  ({ rig, server } = await createServedRig({ version: '1.0.0' }));
 });
 
 afterEach(async () => {

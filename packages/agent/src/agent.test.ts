@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Agent, type AgentOptions } from './agent.js';
-import {
-  createNodeRig,
-  type NodeRig,
-  startTestServer,
-  type TestImage,
-  type TestServer,
-  testImage,
-} from './node-rig.test-helper.js';
+import { createServedRig, type NodeRig, type TestImage, type TestServer, testImage } from './node-rig.test-helper.js';
 
 let rig: NodeRig;
 let server: TestServer;
@@ -15,9 +8,7 @@ let reboots: string[];
 let lines: string[];
 
 beforeEach(async () => {
-  rig = await createNodeRig({ version: '1.0.0' });
-  server = await startTestServer(rig.privateKeyPem);
-  await rig.updateConf({ SERVER: `${server.url}/v1/update/` });
+  ({ rig, server } = await createServedRig({ version: '1.0.0' }));
   await rig.agentConf({ HEALTH_INTERVAL: '10ms', HEALTH_DEADLINE: '1s' });
   reboots = [];
   lines = [];

@@ -69,7 +69,7 @@ async function checkBootable(rig: NodeRig, where: string): Promise<number> {
 async function node(server?: TestServer): Promise<{ rig: NodeRig; server: TestServer }> {
   const rig = await createNodeRig({ image: A, known: [B] });
   const srv = server ?? (await startTestServer(rig.privateKeyPem));
-  await rig.updateConf({ SERVER: `${srv.url}/v1/update/` });
+  await rig.updateConf({ SERVER: srv.updateUrl });
   await rig.writeFile('/etc/ballast/payload-key.pem', rig.publicKeyPem);
   return { rig, server: srv };
 }

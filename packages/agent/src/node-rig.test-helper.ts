@@ -85,12 +85,16 @@ export interface ServerBehaviour {
 /** An update server for tests, recording what it was sent. */
 export interface TestServer {
   readonly url: string;
+  /** Where it answers Omaha requests: update.conf's SERVER for a node it serves. */
+  readonly updateUrl: string;
   readonly behaviour: ServerBehaviour;
   readonly requests: ReceivedRequest[];
   /** Every payload GET: its Range header and the bytes sent. */
   readonly downloads: { range: string | undefined; bytes: number }[];
   close(): Promise<void>;
 }
+
+const UPDATE_PATH = '/v1/update/';
 
 /** Starts the test update server; `privateKeyPem` signs every payload it serves. */
 export async function startTestServer(privateKeyPem: string): Promise<TestServer> {
@@ -107,7 +111,7 @@ export async function startTestServer(privateKeyPem: string): Promise<TestServer
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (req.method === 'POST' && path === '/v1/update/') return omaha(Buffer.concat(chunks), res);
+    if (req.method === 'POST' && path === UPDATE_PATH) return omaha(Buffer.concat(chunks), res);
     if (req.method === 'GET' && path.startsWith('/payloads/')) return payload(path, req, res);
     res.statusCode = 404;
     res.end();
@@ -219,6 +223,7 @@ export async function startTestServer(privateKeyPem: string): Promise<TestServer
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {
     url,
+    updateUrl: `${url}${UPDATE_PATH}`,
     behaviour,
     requests,
     downloads,
@@ -267,6 +272,14 @@ export interface NodeRigOptions {
   readonly image?: TestImage;
   /** Images a boot accepts: a slot whose bytes match none of them does not boot. */
   readonly known?: TestImage[];
+}
+
+/** A node rig (as `createNodeRig` makes it) whose update.conf points at a test server of its own. */
+export async function createServedRig(options: NodeRigOptions = {}): Promise<{ rig: NodeRig; server: TestServer }> {
+  const rig = await createNodeRig(options);
+  const server = await startTestServer(rig.privateKeyPem);
+  await rig.updateConf({ SERVER: server.updateUrl });
+  return { rig, server };
 }
 
 /** Creates a node whose USR-A holds `version`, booted from it. */

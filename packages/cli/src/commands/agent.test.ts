@@ -6,8 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEtcd } from '../../../../test/helpers/etcd.js';
 import {
   createNodeRig,
+  createServedRig,
   type NodeRig,
-  startTestServer,
   type TestServer,
   testImage,
 } from '../../../agent/src/node-rig.test-helper.js';
@@ -19,9 +19,7 @@ let rig: NodeRig;
 let server: TestServer;
 
 beforeEach(async () => {
-  rig = await createNodeRig({ version: '1.0.0' });
-  server = await startTestServer(rig.privateKeyPem);
-  await rig.updateConf({ SERVER: `${server.url}/v1/update/` });
+  ({ rig, server } = await createServedRig({ version: '1.0.0' }));
   // The reboot a real node does with systemctl, recorded in a file.
   await rig.agentConf({ REBOOT_COMMAND: `touch ${join(rig.dir, 'rebooted')}`, HEALTH_INTERVAL: '10ms' });
 });
@@ -132,7 +130,7 @@ describe('ballast agent with REBOOT_STRATEGY=etcd-lock', () => {
         node.know(image);
         await node.writeFile('/etc/ballast/payload-key.pem', rig.publicKeyPem);
         await node.updateConf({
-          SERVER: `${server.url}/v1/update/`,
+          SERVER: server.updateUrl,
           REBOOT_STRATEGY: 'etcd-lock',
           LOCKSMITHD_ENDPOINT: etcd.endpoints.join(','),
         });
