@@ -162,6 +162,7 @@ export function startDashboard(root: HTMLElement, options: DashboardOptions = {}
       },
       notify,
       now,
+      fail: (error) => handle(error),
       async act(label, action) {
         try {
           await action();

@@ -84,7 +84,7 @@ export async function groupView(context: ViewContext, route: GroupRoute): Promis
         pauseResumeButton(context, current, () => {
           Promise.all([client.group(route.appId, route.groupId), client.metrics().catch(() => '')])
             .then(([next, text]) => renderHeader(next, text))
-            .catch((error: unknown) => context.notify((error as Error).message, 'error'));
+            .catch(context.fail);
         }),
       ),
       h(

@@ -139,7 +139,7 @@ export async function overviewView(context: ViewContext): Promise<View> {
     ]);
     const states = rolloutStates(metrics);
     const reload = () => {
-      load().catch((error: unknown) => context.notify(String((error as Error).message ?? error), 'error'));
+      load().catch(context.fail);
     };
     replaceChildren(
       element,

@@ -61,7 +61,7 @@ export async function packagesView(context: ViewContext, route: { appId: string 
         .filter((channel) => channel.package_id === pkg.id)
         .map((channel) => `${channel.name} (${archName(channel.arch)})`);
     const reload = () => {
-      load().catch((error: unknown) => context.notify((error as Error).message, 'error'));
+      load().catch(context.fail);
     };
     element.replaceChildren(
       breadcrumbs(app.name),

@@ -9,6 +9,8 @@ export interface ViewContext {
   navigate(route: Route): void;
   /** Says something in the shell's live region: `error` as an alert, `info` politely. */
   notify(message: string, kind?: 'info' | 'error'): void;
+  /** Reports a failed read as the shell reports any failure: a token the server no longer accepts signs out. */
+  fail(error: unknown): void;
   /** Runs a write; reports its failure (403 for a viewer, say) instead of throwing, and says whether it worked. */
   act(label: string, action: () => Promise<unknown>): Promise<boolean>;
   now(): Date;
