@@ -9,7 +9,7 @@ import { registerDashboardRoutes } from './http/dashboard-assets.js';
 import { HttpError, isDatabaseUnavailable, RETRY_AFTER_SECONDS, toErrorResponse } from './http/http-error.js';
 import { jsonLogger, type Logger } from './http/logger.js';
 import { sendJson, sendText } from './http/respond.js';
-import { type Match, type RequestContext, Router } from './http/router.js';
+import { type Match, MatchedRequest, type RequestContext, Router } from './http/router.js';
 import { PROMETHEUS_CONTENT_TYPE } from './metrics/metrics-registry.js';
 import { createServerMetrics, type ServerMetrics } from './metrics/server-metrics.js';
 import { openApiDocument } from './openapi.js';
@@ -295,20 +295,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           allow: match.allowed.join(', '),
         });
       }
-      let query: URLSearchParams | undefined;
-      const context: RequestContext = {
-        req,
-        res,
-        params: match.params,
-        // Made on first use: the Omaha endpoint, most of the traffic, never reads it.
-        get query() {
-          query ??= new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
-          return query;
-        },
-        route,
-        log: requestLog,
-        principal: undefined,
-      };
+      const context = new MatchedRequest(req, res, match.params, route, requestLog, q < 0 ? '' : target.slice(q + 1));
       if (match.route.access !== 'public') {
         context.principal = await authorize(req, { mode: auth, store: store!, access: match.route.access });
       }

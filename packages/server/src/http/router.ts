@@ -24,6 +24,28 @@ export interface RequestContext {
   principal: Principal | undefined;
 }
 
+/** A matched request's {@link RequestContext}; its query string is parsed on first use. */
+export class MatchedRequest implements RequestContext {
+  principal: Principal | undefined = undefined;
+  private parsedQuery: URLSearchParams | undefined;
+
+  constructor(
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly params: Readonly<Record<string, string>>,
+    readonly route: string,
+    readonly log: Logger,
+    /** The request target's part after `?`, empty when there is none. */
+    private readonly search: string,
+  ) {}
+
+  get query(): URLSearchParams {
+    // The Omaha endpoint, most of the traffic, never reads it.
+    this.parsedQuery ??= new URLSearchParams(this.search);
+    return this.parsedQuery;
+  }
+}
+
 /** A route handler: writes the response itself, or throws an error for the error handler. */
 export type Handler = (context: RequestContext) => Promise<void> | void;
 
