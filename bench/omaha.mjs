@@ -356,7 +356,9 @@ async function measure(name, { child, url }, register) {
     log(`${name}: registered ${INSTANCES} instances in ${seconds.toFixed(1)} s (${result.non2xx} non-2xx)`);
     if (values.profile) child.kill('SIGUSR2');
   }
-  await load(url, { limits: { duration: 3 } }); // warm-up
+  // Warm-up: every instance checks in once, as each has after one check interval of a running server, then 3 s.
+  await load(url, { limits: { amount: INSTANCES } });
+  await load(url, { limits: { duration: 3 } });
   const cpuBefore = cpuSeconds(child.pid);
   const peakResult = await load(url, { limits: { duration: SECONDS } });
   const cpuUsPerRequest = Math.round(((cpuSeconds(child.pid) - cpuBefore) * 1e6) / peakResult.requests.total);

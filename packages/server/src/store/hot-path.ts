@@ -1,3 +1,5 @@
+import type { InstanceRow } from './rows.js';
+
 /** A hand-written statement's text for each dialect. */
 export interface DialectSql {
   readonly sqlite: string;
@@ -71,18 +73,65 @@ export interface HotPath {
    * vanished in between (the caller then takes the general path).
    */
   writeCheckIn(write: CheckInWrite): Promise<boolean>;
+  /** An instance's row with its application's ({@link FIND_INSTANCE_SQL}); the one read every update check makes. */
+  findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined>;
 }
 
-/** The instance row joined with its application row (the columns {@link InstanceRow} has): instance, app. */
+/** The columns of an {@link InstanceRow}: the instance's, then its application's with an `ia_` prefix. */
+export const INSTANCE_COLUMNS = [
+  'i.id',
+  'i.ip',
+  'i.alias',
+  'i.oem',
+  'i.oem_version',
+  'i.aleph_version',
+  'i.created_ts',
+  'i.last_seen_ts',
+  'ia.application_id as ia_application_id',
+  'ia.group_id as ia_group_id',
+  'ia.version as ia_version',
+  'ia.status as ia_status',
+  'ia.created_ts as ia_created_ts',
+  'ia.last_check_for_updates as ia_last_check_for_updates',
+  'ia.last_update_granted_ts as ia_last_update_granted_ts',
+  'ia.last_update_version as ia_last_update_version',
+  'ia.update_in_progress as ia_update_in_progress',
+] as const;
+
+/** Where each column of an {@link InstanceRow} is in {@link INSTANCE_COLUMNS}, by its name in the row. */
+export const INSTANCE_COLUMN_INDEX = Object.fromEntries(
+  INSTANCE_COLUMNS.map((column, index) => [column.split(/ as |\./).pop(), index]),
+) as Readonly<Record<keyof InstanceRow, number>>;
+
+/** An instance's row with its application's, by instance and application id. */
 export const FIND_INSTANCE_SQL = dialectSql(
-  'select i.id, i.ip, i.alias, i.oem, i.oem_version, i.aleph_version, i.created_ts, i.last_seen_ts, ' +
-    'ia.application_id as ia_application_id, ia.group_id as ia_group_id, ia.version as ia_version, ' +
-    'ia.status as ia_status, ia.created_ts as ia_created_ts, ia.last_check_for_updates as ia_last_check_for_updates, ' +
-    'ia.last_update_granted_ts as ia_last_update_granted_ts, ia.last_update_version as ia_last_update_version, ' +
-    'ia.update_in_progress as ia_update_in_progress ' +
+  `select ${INSTANCE_COLUMNS.join(', ')} ` +
     'from instance as i inner join instance_application as ia on ia.instance_id = i.id ' +
     'where i.id = ? and ia.application_id = ?',
 );
+
+/** An {@link InstanceRow} from its values in the order of {@link INSTANCE_COLUMNS} (a raw row of its read). */
+export function instanceRowOf(values: readonly unknown[]): InstanceRow {
+  return {
+    id: values[0],
+    ip: values[1],
+    alias: values[2],
+    oem: values[3],
+    oem_version: values[4],
+    aleph_version: values[5],
+    created_ts: values[6],
+    last_seen_ts: values[7],
+    ia_application_id: values[8],
+    ia_group_id: values[9],
+    ia_version: values[10],
+    ia_status: values[11],
+    ia_created_ts: values[12],
+    ia_last_check_for_updates: values[13],
+    ia_last_update_granted_ts: values[14],
+    ia_last_update_version: values[15],
+    ia_update_in_progress: values[16],
+  } as InstanceRow;
+}
 
 // The numbers Nebraska's grant limits read, counted from the few rows they are about (granted recently, or still
 // updating) through indexes on (group, granted time) and (group, in progress, granted time), rather than from

@@ -20,6 +20,7 @@ import {
   GRANT_LIMITS_SQL,
   grantLimitsParameters,
   type HotPath,
+  INSTANCE_COLUMNS,
 } from './hot-path.js';
 import { parseInterval } from './interval.js';
 import type { StoreDialect } from './migrations.js';
@@ -136,26 +137,6 @@ const GROUP_DEFAULTS = {
   canaryGroupId: null,
   canarySuccessShare: null,
 } as const;
-
-const INSTANCE_COLUMNS = [
-  'i.id',
-  'i.ip',
-  'i.alias',
-  'i.oem',
-  'i.oem_version',
-  'i.aleph_version',
-  'i.created_ts',
-  'i.last_seen_ts',
-  'ia.application_id as ia_application_id',
-  'ia.group_id as ia_group_id',
-  'ia.version as ia_version',
-  'ia.status as ia_status',
-  'ia.created_ts as ia_created_ts',
-  'ia.last_check_for_updates as ia_last_check_for_updates',
-  'ia.last_update_granted_ts as ia_last_update_granted_ts',
-  'ia.last_update_version as ia_last_update_version',
-  'ia.update_in_progress as ia_update_in_progress',
-] as const;
 
 function pagination(query: PageQuery | undefined): { limit: number; offset: number } {
   const page = query?.page !== undefined && query.page >= 1 ? Math.floor(query.page) : 1;
@@ -1165,7 +1146,10 @@ export class KyselyStore implements Store {
 
   private async findInstance(ex: Db, instanceId: string, appId: string): Promise<Instance | undefined> {
     if (this.hotPath) {
-      const [found] = await this.reader(ex)<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]);
+      const found =
+        ex === this.db
+          ? await this.hotPath.findInstance(instanceId, appId)
+          : (await this.reader(ex)<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]))[0];
       return found ? toInstance(found) : undefined;
     }
     const row = await this.instanceQuery(ex)
@@ -1181,7 +1165,8 @@ export class KyselyStore implements Store {
     return instance;
   }
 
-  async getInstance(instanceId: string, appId: string): Promise<Instance> {
+  // Not async itself: the read every update check makes goes through one async function, not two.
+  getInstance(instanceId: string, appId: string): Promise<Instance> {
     return this.requireInstance(this.db, instanceId, appId);
   }
 

@@ -1,9 +1,17 @@
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { type Clock, systemClock } from './clock.js';
-import { CheckInQueue, type CheckInWrite, type DialectSql, type HotPath, type QueuedCheckIn } from './hot-path.js';
+import {
+  CheckInQueue,
+  type CheckInWrite,
+  type DialectSql,
+  FIND_INSTANCE_SQL,
+  type HotPath,
+  type QueuedCheckIn,
+} from './hot-path.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
+import type { InstanceRow } from './rows.js';
 import type { Database as Schema } from './schema.js';
 import type { Store } from './store.js';
 
@@ -71,6 +79,12 @@ class PostgresHotPath implements HotPath {
 
   writeCheckIn(write: CheckInWrite): Promise<boolean> {
     return this.checkIns.add(write);
+  }
+
+  // Replicas write the same rows, so every read goes to the database.
+  async findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined> {
+    const [row] = await this.select<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]);
+    return row;
   }
 
   private flush(queued: QueuedCheckIn[]): void {

@@ -7,9 +7,11 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ManualClock } from './clock.js';
 import { checkGrantLimits } from './grant-limits.js';
+import { FIND_INSTANCE_SQL, INSTANCE_COLUMN_INDEX, instanceRowOf } from './hot-path.js';
+import { InstanceStatus } from './model.js';
 import { openSqliteStore } from './sqlite.js';
 import { storeContract } from './store.contract.js';
-import type { GrantDecision } from './store.js';
+import type { GrantDecision, Store } from './store.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'ballast-store-'));
 let files = 0;
@@ -108,11 +110,183 @@ describe('sqlite check-ins committed together', () => {
   });
 });
 
+describe('sqlite instance cache', () => {
+  const APP_ID = '0a5e7c1d-2b3f-4a6e-8c9d-1e2f3a4b5c6d';
+  const GROUP_IDS = ['1b6f8d2e-3c4a-4b7f-9d0e-2f3a4b5c6d7e', '2c7a9e3f-4d5b-4c8a-8e1f-3a4b5c6d7e8f'];
+
+  async function fleetStore(path: string, clock: ManualClock, instanceCacheRows: number): Promise<Store> {
+    const store = await openSqliteStore(path, { clock, instanceCacheRows });
+    await store.createApplication({ id: APP_ID, name: 'Cached OS' });
+    const pkg = await store.createPackage(APP_ID, { version: '2.0.0', url: '' });
+    const channel = await store.createChannel(APP_ID, { name: 'stable', packageId: pkg.id });
+    for (const [index, id] of GROUP_IDS.entries()) {
+      await store.createGroup(APP_ID, {
+        id,
+        name: `Group ${index}`,
+        channelId: channel.id,
+        policyUpdatesEnabled: true,
+      });
+    }
+    return store;
+  }
+
+  it('answers every read as a store without the cache does, through any sequence of writes', async () => {
+    const node = fc.constantFrom('node-0', 'node-1', 'node-2', 'node-3');
+    const group = fc.constantFrom(0, 1);
+    const operation = fc.oneof(
+      fc.record({
+        kind: fc.constant('register' as const),
+        node,
+        group,
+        version: fc.constantFrom('1.0.0', '1.0.1', '2.0.0'),
+        ip: fc.constantFrom('10.0.0.1', '10.0.0.2'),
+        alias: fc.constantFrom('', 'web'),
+      }),
+      fc.record({ kind: fc.constant('burst' as const), ip: fc.constantFrom('10.0.1.1', '10.0.1.2') }),
+      fc.record({
+        kind: fc.constant('status' as const),
+        node,
+        status: fc.constantFrom(...Object.values(InstanceStatus)),
+      }),
+      fc.record({ kind: fc.constant('alias' as const), node, alias: fc.constantFrom('db', 'cache') }),
+      fc.record({ kind: fc.constant('grant' as const), node, group }),
+      fc.record({
+        kind: fc.constant('event' as const),
+        node,
+        event: fc.constantFrom([3, 2], [3, 0], [13, 1], [800, 1]),
+      }),
+      fc.record({ kind: fc.constant('prune' as const), minutes: fc.constantFrom(5, 60) }),
+      fc.record({ kind: fc.constant('deleteGroup' as const), group }),
+      fc.record({ kind: fc.constant('advance' as const), minutes: fc.constantFrom(1, 6, 90) }),
+    );
+    type Operation = typeof operation extends fc.Arbitrary<infer T> ? T : never;
+    const apply = (store: Store, op: Operation, clock: ManualClock): Promise<unknown> => {
+      const instance = (id: string) => ({ instanceId: id, appId: APP_ID });
+      switch (op.kind) {
+        case 'register':
+          return store.registerInstance({
+            ...instance(op.node),
+            groupId: GROUP_IDS[op.group]!,
+            version: op.version,
+            ip: op.ip,
+            alias: op.alias,
+          });
+        case 'burst':
+          // Check-ins of one turn, committed together.
+          return Promise.all(
+            ['node-0', 'node-1', 'node-2', 'node-3'].map((id) =>
+              store.registerInstance({ ...instance(id), groupId: GROUP_IDS[0]!, version: '1.0.1', ip: op.ip }),
+            ),
+          );
+        case 'status':
+          return store.setInstanceStatus(op.node, APP_ID, op.status);
+        case 'alias':
+          return store.updateInstanceAlias(op.node, op.alias);
+        case 'grant':
+          return store.grantUpdate({ ...instance(op.node), groupId: GROUP_IDS[op.group]!, version: '2.0.0' });
+        case 'event':
+          return store.recordEvent({
+            ...instance(op.node),
+            type: op.event[0]!,
+            result: op.event[1]!,
+            previousVersion: '1.0.0',
+          });
+        case 'prune':
+          return store.pruneInstances(op.minutes * 60_000);
+        case 'deleteGroup':
+          return store.deleteGroup(GROUP_IDS[op.group]!);
+        case 'advance':
+          clock.advance(op.minutes * 60_000);
+          return Promise.resolve();
+      }
+    };
+    const settle = (work: Promise<unknown>) =>
+      work.then(
+        (value) => ({ value }),
+        (error: Error) => ({ error: `${error.constructor.name}: ${error.message}` }),
+      );
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 30 }), async (operations) => {
+        runs += 1;
+        const clock = new ManualClock('2024-03-01T12:00:00Z');
+        // Room for fewer rows than there are instances, so that rows also leave the cache to make room.
+        const cached = await fleetStore(join(dir, `cached-${runs}.db`), clock, 3);
+        const uncached = await fleetStore(join(dir, `uncached-${runs}.db`), clock, 0);
+        try {
+          for (const op of operations) {
+            const results = [await settle(apply(cached, op, clock)), await settle(apply(uncached, op, clock))];
+            expect(results[0], JSON.stringify(op)).toEqual(results[1]);
+            for (const id of ['node-0', 'node-1', 'node-2', 'node-3']) {
+              const reads = [
+                await settle(cached.getInstance(id, APP_ID)),
+                await settle(uncached.getInstance(id, APP_ID)),
+              ];
+              expect(reads[0], `${id} after ${JSON.stringify(op)}`).toEqual(reads[1]);
+            }
+          }
+        } finally {
+          await cached.close();
+          await uncached.close();
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('names the values of an instance read as the columns it selects', async () => {
+    const path = join(dir, 'cache-row-names.db');
+    const store = await fleetStore(path, new ManualClock('2024-03-01T12:00:00Z'), 100);
+    const raw = new Database(path);
+    try {
+      await store.registerInstance({
+        instanceId: 'node',
+        appId: APP_ID,
+        groupId: GROUP_IDS[1]!,
+        version: '1.0.0',
+        ip: '::1',
+        oem: 'qemu',
+      });
+      const read = raw.prepare(FIND_INSTANCE_SQL.sqlite);
+      const named = read.get('node', APP_ID);
+      expect(instanceRowOf(read.raw(true).get('node', APP_ID) as unknown[])).toStrictEqual(named);
+      expect(Object.keys(INSTANCE_COLUMN_INDEX)).toEqual(Object.keys(named as object));
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+
+  it("sees another process's write to an instance a moment later", async () => {
+    const clock = new ManualClock('2024-03-01T12:00:00Z');
+    const path = join(dir, 'cache-other-writer.db');
+    const store = await fleetStore(path, clock, 100);
+    const raw = new Database(path);
+    try {
+      await store.registerInstance({
+        instanceId: 'node',
+        appId: APP_ID,
+        groupId: GROUP_IDS[0]!,
+        version: '1.0.0',
+        ip: '::1',
+      });
+      expect((await store.getInstance('node', APP_ID)).alias).toBe('');
+      raw.prepare("update instance set alias = 'renamed elsewhere' where id = 'node'").run();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await store.getInstance('node', APP_ID)).alias).toBe('renamed elsewhere');
+    } finally {
+      raw.close();
+      await store.close();
+    }
+  });
+});
+
 describe('sqlite grant limits', () => {
   it("decides from the indexed counts exactly as from the whole group's numbers, for any mix of instances", async () => {
     const clock = new ManualClock('2024-03-01T12:00:00Z');
     const path = join(dir, 'grant-limits.db');
-    const store = await openSqliteStore(path, { clock });
+    // Rows are written behind the store's back and read right after: every read goes to the database.
+    const store = await openSqliteStore(path, { clock, instanceCacheRows: 0 });
     const raw = new Database(path);
     raw.pragma('foreign_keys = ON');
     try {

@@ -3,9 +3,20 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { CompiledQuery, Kysely, Migrator, type SqliteDatabase, SqliteDialect, type SqliteStatement } from 'kysely';
 import { type Clock, systemClock } from './clock.js';
-import { CheckInQueue, type CheckInWrite, type DialectSql, type HotPath, type QueuedCheckIn } from './hot-path.js';
+import {
+  CheckInQueue,
+  type CheckInWrite,
+  type DialectSql,
+  FIND_INSTANCE_SQL,
+  type HotPath,
+  INSTANCE_COLUMN_INDEX,
+  instanceRowOf,
+  type QueuedCheckIn,
+} from './hot-path.js';
+import { InstanceRowCache } from './instance-cache.js';
 import { KyselyStore } from './kysely-store.js';
 import { storeMigrations } from './migrations.js';
+import type { InstanceRow } from './rows.js';
 import type { Database as Schema } from './schema.js';
 import type { Store } from './store.js';
 
@@ -14,7 +25,15 @@ export interface SqliteStoreOptions {
   readonly clock?: Clock;
   /** How long a write waits for another process's lock before failing; 5 s by default. */
   readonly busyTimeoutMs?: number;
+  /**
+   * Most instance rows kept in memory for update checks (see {@link InstanceRowCache}), about 400 bytes each;
+   * {@link DEFAULT_INSTANCE_CACHE_ROWS} by default, 0 to read every check's instance from the database.
+   */
+  readonly instanceCacheRows?: number;
 }
+
+/** Instance rows kept in memory by default: a fleet of this size checks in without reading a database page. */
+export const DEFAULT_INSTANCE_CACHE_ROWS = 200_000;
 
 // SQLite has no date or boolean type: the store writes Dates as epoch milliseconds and booleans as 0/1, converted
 // here on the way in so the queries stay the same as on PostgreSQL.
@@ -26,6 +45,9 @@ function toSqliteValue(value: unknown): unknown {
 
 /** SQLite's page cache, in KiB: 100,000 instances take about 40 MiB. */
 const CACHE_KIB = 64 * 1024;
+
+/** How stale, in milliseconds, the instance cache may be about another process's commits to the same file. */
+const OTHER_WRITERS_CHECK_MS = 1;
 
 /** Most statements kept prepared; queries with `in (...)` lists make a new text per list length. */
 const STATEMENT_CACHE_SIZE = 500;
@@ -61,6 +83,27 @@ function adaptDatabase(db: Database.Database): SqliteDatabase {
   };
 }
 
+/**
+ * Makes every change this connection makes to an instance row, whichever statement makes it (a cascade too), forget
+ * that row in the cache: temporary triggers (this connection's only, not stored in the file) call back into it.
+ */
+function watchInstanceWrites(db: Database.Database, cache: InstanceRowCache): void {
+  db.function('ballast_forget_instance', { deterministic: false }, (instanceId: unknown, appId: unknown) => {
+    cache.forget(String(instanceId), appId === null ? null : String(appId));
+    return null;
+  });
+  for (const table of ['instance', 'instance_application']) {
+    for (const change of ['insert', 'update', 'delete']) {
+      const row = change === 'insert' ? 'new' : 'old';
+      const key = table === 'instance' ? `${row}.id, null` : `${row}.instance_id, ${row}.application_id`;
+      db.exec(
+        `create temp trigger if not exists ballast_forget_${table}_${change} after ${change} on main.${table} ` +
+          `begin select ballast_forget_instance(${key}); end`,
+      );
+    }
+  }
+}
+
 const UPDATE_INSTANCE_APPLICATION_SQL =
   'update instance_application set group_id = ?, version = ?, last_check_for_updates = ? ' +
   'where instance_id = ? and application_id = ?';
@@ -72,6 +115,12 @@ const UPDATE_INSTANCE_SQL =
  * Kysely's runs to its end within one call too, so nothing can interleave. While a transaction is open (between
  * its awaits), the queries queue behind it through Kysely instead, as any other query of the store would.
  *
+ * Instances are read through an {@link InstanceRowCache}, filled here from reads outside transactions (which see
+ * only committed rows). A row this connection changes is forgotten as it changes ({@link watchInstanceWrites}),
+ * except that a check-in written here keeps its row as written; everything is forgotten once another process has
+ * committed to the file (SQLite's `data_version`, looked at when a read comes at least
+ * {@link OTHER_WRITERS_CHECK_MS} after the last look).
+ *
  * Check-in writes are committed in groups: those that arrive within one turn of the event loop share one
  * transaction, written before any of them is answered. A commit costs far more than the two rows it writes, and
  * a fleet at its check interval writes on every check.
@@ -81,10 +130,14 @@ class SqliteHotPath implements HotPath {
   private readonly statements = new Map<DialectSql, { raw: Database.Statement; names: string[] }>();
   private readonly commit: (writes: readonly CheckInWrite[]) => boolean[];
   private readonly checkIns = new CheckInQueue((batch) => this.flush(batch));
+  private readonly dataVersion: Database.Statement;
+  private seenDataVersion: unknown;
+  private dataVersionCheckedAt = 0;
 
   constructor(
     private readonly sqlite: Database.Database,
     private readonly db: Kysely<Schema>,
+    private readonly cache: InstanceRowCache,
   ) {
     const updateApplication = sqlite.prepare(UPDATE_INSTANCE_APPLICATION_SQL);
     const updateInstance = sqlite.prepare(UPDATE_INSTANCE_SQL);
@@ -97,14 +150,36 @@ class SqliteHotPath implements HotPath {
     );
     // Immediate, as the store's other transactions: the write lock up front, also across processes.
     this.commit = (writes) => transaction.immediate(writes);
+    this.dataVersion = sqlite.prepare('pragma data_version').pluck();
+    this.seenDataVersion = this.dataVersion.get();
   }
 
   select<R>(statement: DialectSql, parameters: readonly unknown[]): Promise<R[]> {
+    if (this.sqlite.inTransaction) return this.selectInTransaction(statement, parameters);
+    const { raw, names } = this.prepared(statement);
+    const rows = raw.all(parameters.map(toSqliteValue)) as unknown[][];
+    return Promise.resolve(rows.map((values) => namedRow<R>(names, values)));
+  }
+
+  findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined> {
     if (this.sqlite.inTransaction) {
-      return this.db
-        .executeQuery<R>(CompiledQuery.raw(statement.sqlite, [...parameters]))
-        .then((result) => [...result.rows]);
+      return this.selectInTransaction<InstanceRow>(FIND_INSTANCE_SQL, [instanceId, appId]).then(([row]) => row);
     }
+    this.forgetOtherWriters();
+    let values = this.cache.get(instanceId, appId);
+    if (values === undefined) {
+      values = this.prepared(FIND_INSTANCE_SQL).raw.get([instanceId, appId]) as unknown[] | undefined;
+      if (values === undefined) return Promise.resolve(undefined);
+      this.cache.set(instanceId, appId, values);
+    }
+    return Promise.resolve(instanceRowOf(values));
+  }
+
+  writeCheckIn(write: CheckInWrite): Promise<boolean> {
+    return this.checkIns.add(write);
+  }
+
+  private prepared(statement: DialectSql) {
     let prepared = this.statements.get(statement);
     if (prepared === undefined) {
       // Rows as arrays, named here with the same key strings every time: better-sqlite3 would make each row's keys
@@ -113,19 +188,24 @@ class SqliteHotPath implements HotPath {
       prepared = { raw, names: raw.columns().map((column) => column.name) };
       this.statements.set(statement, prepared);
     }
-    const { raw, names } = prepared;
-    const rows = raw.all(parameters.map(toSqliteValue)) as unknown[][];
-    return Promise.resolve(
-      rows.map((values) => {
-        const row: Record<string, unknown> = {};
-        for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
-        return row as R;
-      }),
-    );
+    return prepared;
   }
 
-  writeCheckIn(write: CheckInWrite): Promise<boolean> {
-    return this.checkIns.add(write);
+  private selectInTransaction<R>(statement: DialectSql, parameters: readonly unknown[]): Promise<R[]> {
+    return this.db
+      .executeQuery<R>(CompiledQuery.raw(statement.sqlite, [...parameters]))
+      .then((result) => [...result.rows]);
+  }
+
+  /** Empties the cache when another process has committed to the file since the last look. */
+  private forgetOtherWriters(): void {
+    const now = performance.now();
+    if (now - this.dataVersionCheckedAt < OTHER_WRITERS_CHECK_MS) return;
+    this.dataVersionCheckedAt = now;
+    const version = this.dataVersion.get();
+    if (version === this.seenDataVersion) return;
+    this.seenDataVersion = version;
+    this.cache.clear();
   }
 
   private flush(batch: QueuedCheckIn[]): void {
@@ -133,6 +213,9 @@ class SqliteHotPath implements HotPath {
       for (const queued of batch) this.writeThroughKysely(queued.write).then(queued.resolve, queued.reject);
       return;
     }
+    // The rows as kept before the commit, whose triggers forget them: a check-in writes a few known columns, so the
+    // cache keeps them as the database has them after it.
+    const kept = batch.map(({ write }) => this.cache.get(write.instanceId, write.appId));
     let written: boolean[];
     try {
       written = this.commit(batch.map((queued) => queued.write));
@@ -140,7 +223,26 @@ class SqliteHotPath implements HotPath {
       for (const queued of batch) queued.reject(error);
       return;
     }
-    for (const [index, queued] of batch.entries()) queued.resolve(written[index]!);
+    for (const [index, queued] of batch.entries()) {
+      const values = kept[index];
+      if (written[index] && values !== undefined) this.remember(queued.write, values);
+      queued.resolve(written[index]!);
+    }
+  }
+
+  /** Keeps a row as a check-in wrote it. */
+  private remember(write: CheckInWrite, values: unknown[]): void {
+    const at = write.at.getTime();
+    values[INSTANCE_COLUMN_INDEX.ia_group_id] = write.groupId;
+    values[INSTANCE_COLUMN_INDEX.ia_version] = write.version;
+    values[INSTANCE_COLUMN_INDEX.ia_last_check_for_updates] = at;
+    values[INSTANCE_COLUMN_INDEX.last_seen_ts] = at;
+    values[INSTANCE_COLUMN_INDEX.ip] = write.ip;
+    values[INSTANCE_COLUMN_INDEX.alias] = write.alias;
+    values[INSTANCE_COLUMN_INDEX.oem] = write.oem;
+    values[INSTANCE_COLUMN_INDEX.oem_version] = write.oemVersion;
+    values[INSTANCE_COLUMN_INDEX.aleph_version] = write.alephVersion;
+    this.cache.set(write.instanceId, write.appId, values);
   }
 
   private writeThroughKysely(write: CheckInWrite): Promise<boolean> {
@@ -151,6 +253,12 @@ class SqliteHotPath implements HotPath {
       return (await trx.executeQuery(CompiledQuery.raw(UPDATE_INSTANCE_SQL, instance))).numAffectedRows === 1n;
     });
   }
+}
+
+function namedRow<R>(names: readonly string[], values: readonly unknown[]): R {
+  const row: Record<string, unknown> = {};
+  for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
+  return row as R;
 }
 
 function checkInParameters(write: CheckInWrite): [unknown[], unknown[]] {
@@ -191,5 +299,7 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
     await db.destroy();
     throw error;
   }
-  return new KyselyStore(db, { dialect: 'sqlite', clock, hotPath: new SqliteHotPath(sqlite, db) });
+  const cache = new InstanceRowCache(options.instanceCacheRows ?? DEFAULT_INSTANCE_CACHE_ROWS);
+  watchInstanceWrites(sqlite, cache);
+  return new KyselyStore(db, { dialect: 'sqlite', clock, hotPath: new SqliteHotPath(sqlite, db, cache) });
 }
