@@ -170,7 +170,7 @@ class SqliteHotPath implements HotPath {
     if (values === undefined) {
       values = this.prepared(FIND_INSTANCE_SQL).raw.get([instanceId, appId]) as unknown[] | undefined;
       if (values === undefined) return Promise.resolve(undefined);
-      this.cache.set(instanceId, appId, values);
+      this.cache.set(values);
     }
     return Promise.resolve(instanceRowOf(values));
   }
@@ -242,7 +242,7 @@ class SqliteHotPath implements HotPath {
     values[INSTANCE_COLUMN_INDEX.oem] = write.oem;
     values[INSTANCE_COLUMN_INDEX.oem_version] = write.oemVersion;
     values[INSTANCE_COLUMN_INDEX.aleph_version] = write.alephVersion;
-    this.cache.set(write.instanceId, write.appId, values);
+    this.cache.set(values);
   }
 
   private writeThroughKysely(write: CheckInWrite): Promise<boolean> {
