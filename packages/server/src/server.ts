@@ -58,6 +58,8 @@ export interface ServerOptions {
   readonly retentionMs?: number;
   /** See {@link RouteDependencies.groupCacheMs}. */
   readonly groupCacheMs?: number;
+  /** Instance rows kept in memory for update checks on SQLite (see `SqliteStoreOptions.instanceCacheRows`). */
+  readonly instanceCacheRows?: number;
 }
 
 /** What {@link startServer} reports once the database is open. */
@@ -246,7 +248,10 @@ async function openStore(options: ServerOptions, context: { clock: Clock; log: L
         onConnectionError: (error) =>
           log.warn('Lost a database connection; the next query opens a new one', { error: error.message }),
       })
-    : openSqliteStore(target.path, { clock });
+    : openSqliteStore(target.path, {
+        clock,
+        ...(options.instanceCacheRows !== undefined && { instanceCacheRows: options.instanceCacheRows }),
+      });
 }
 
 /**

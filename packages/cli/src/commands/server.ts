@@ -1,6 +1,7 @@
 import {
   type AuthMode,
   DEFAULT_DB,
+  DEFAULT_INSTANCE_CACHE_ROWS,
   jsonLogger,
   type LogLevel,
   parseInterval,
@@ -25,6 +26,8 @@ Options:
       --payloads DIR         serve update payloads from DIR under /flatcar/ and accept uploads into it
       --omaha-suffix SECRET  serve Omaha only at /v1/update/SECRET (Nebraska's -api-endpoint-suffix)
       --retention DURATION   delete instances not seen for DURATION (e.g. 30d, "90 days"), with their history
+      --instance-cache ROWS  on SQLite, instances kept in memory for update checks, about 350 bytes each
+                             (default ${DEFAULT_INSTANCE_CACHE_ROWS}; 0 reads every check's instance from the file)
       --trust-proxy          take client addresses from X-Forwarded-For (only behind a reverse proxy)
       --log-level LEVEL      debug, info (default), warn or error
       --shutdown-timeout S   seconds to let requests finish on shutdown (default 10)
@@ -42,6 +45,7 @@ export interface ServerCommandOptions {
   readonly omahaSuffix?: string;
   readonly trustProxy: boolean;
   readonly retentionMs?: number;
+  readonly instanceCacheRows?: number;
   readonly logLevel: LogLevel;
   readonly shutdownTimeoutMs: number;
 }
@@ -56,6 +60,7 @@ export function parseServerArgs(args: readonly string[]): ServerCommandOptions |
     'omaha-suffix': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
     retention: { type: 'string' },
+    'instance-cache': { type: 'string' },
     'log-level': { type: 'string' },
     'shutdown-timeout': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
@@ -83,9 +88,14 @@ export function parseServerArgs(args: readonly string[]): ServerCommandOptions |
   if (retention !== undefined && (retentionMs === undefined || retentionMs <= 0)) {
     throw new UsageError(`--retention wants a duration such as 30d or "90 days", got "${retention}"`);
   }
+  const instanceCache = values['instance-cache'];
+  if (instanceCache !== undefined && !/^\d+$/.test(instanceCache)) {
+    throw new UsageError(`--instance-cache wants a number of instances (0 or more), got "${instanceCache}"`);
+  }
   return {
     listen,
     ...(retentionMs !== undefined && { retentionMs }),
+    ...(instanceCache !== undefined && { instanceCacheRows: Number(instanceCache) }),
     db: values.db ?? DEFAULT_DB,
     auth,
     ...(values.payloads !== undefined && { payloads: values.payloads }),
@@ -107,6 +117,7 @@ export async function serve(options: ServerCommandOptions, io: Io, stop: AbortSi
     ...(options.omahaSuffix !== undefined && { omahaSuffix: options.omahaSuffix }),
     trustProxy: options.trustProxy,
     ...(options.retentionMs !== undefined && { retentionMs: options.retentionMs }),
+    ...(options.instanceCacheRows !== undefined && { instanceCacheRows: options.instanceCacheRows }),
     shutdownTimeoutMs: options.shutdownTimeoutMs,
     logger,
   });

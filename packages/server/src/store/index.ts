@@ -6,7 +6,7 @@ export { parseInterval } from './interval.js';
 export { SEEDED_FLATCAR } from './migrations.js';
 export * from './model.js';
 export { openPostgresStore, type PostgresStoreOptions } from './postgres.js';
-export { openSqliteStore, type SqliteStoreOptions } from './sqlite.js';
+export { DEFAULT_INSTANCE_CACHE_ROWS, openSqliteStore, type SqliteStoreOptions } from './sqlite.js';
 export type * from './store.js';
 export { isMaintenanceWindow, isTimeZone } from './validate.js';
 export { compareVersions, isValidVersion } from './version.js';
