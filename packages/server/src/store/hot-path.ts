@@ -77,6 +77,9 @@ export interface HotPath {
   findInstance(instanceId: string, appId: string): Promise<InstanceRow | undefined>;
 }
 
+/** Nebraska re-writes an instance that checks in unchanged only when its last write is older than this. */
+export const REGISTRATION_REFRESH_MS = 5 * 60_000;
+
 /** The columns of an {@link InstanceRow}: the instance's, then its application's with an `ia_` prefix. */
 export const INSTANCE_COLUMNS = [
   'i.id',

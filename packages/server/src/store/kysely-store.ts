@@ -21,6 +21,7 @@ import {
   grantLimitsParameters,
   type HotPath,
   INSTANCE_COLUMNS,
+  REGISTRATION_REFRESH_MS,
 } from './hot-path.js';
 import { parseInterval } from './interval.js';
 import type { StoreDialect } from './migrations.js';
@@ -110,8 +111,6 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 /** Nebraska's `validityInterval`: instances that did not check in for a day do not count as part of a group. */
 const VALIDITY_MS = DAY;
-/** Nebraska re-writes an instance that checks in unchanged only when its last write is older than this. */
-const REGISTRATION_REFRESH_MS = 5 * 60_000;
 /** Nebraska's `deadInstanceTimeSpan`: how far back the version timeline looks into the history. */
 const DEAD_INSTANCE_MS = 183 * DAY;
 

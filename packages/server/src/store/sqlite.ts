@@ -12,6 +12,7 @@ import {
   INSTANCE_COLUMN_INDEX,
   instanceRowOf,
   type QueuedCheckIn,
+  REGISTRATION_REFRESH_MS,
 } from './hot-path.js';
 import { InstanceRowCache } from './instance-cache.js';
 import { KyselyStore } from './kysely-store.js';
@@ -117,9 +118,11 @@ const UPDATE_INSTANCE_SQL =
  *
  * Instances are read through an {@link InstanceRowCache}, filled here from reads outside transactions (which see
  * only committed rows). A row this connection changes is forgotten as it changes ({@link watchInstanceWrites}),
- * except that a check-in written here keeps its row as written; everything is forgotten once another process has
- * committed to the file (SQLite's `data_version`, looked at when a read comes at least
- * {@link OTHER_WRITERS_CHECK_MS} after the last look).
+ * check-ins included: a check that writes its instance walks the row's pages anyway, so a kept row would save it
+ * little, and rewriting it would make garbage the size of the cache in old memory on every round of the fleet. For
+ * the same reason only rows at rest are kept ({@link atRest}): those whose next check-in will likely not write.
+ * Everything is forgotten once another process has committed to the file (SQLite's `data_version`, looked at when
+ * a read comes at least {@link OTHER_WRITERS_CHECK_MS} after the last look).
  *
  * Check-in writes are committed in groups: those that arrive within one turn of the event loop share one
  * transaction, written before any of them is answered. A commit costs far more than the two rows it writes, and
@@ -138,6 +141,7 @@ class SqliteHotPath implements HotPath {
     private readonly sqlite: Database.Database,
     private readonly db: Kysely<Schema>,
     private readonly cache: InstanceRowCache,
+    private readonly clock: Clock,
   ) {
     const updateApplication = sqlite.prepare(UPDATE_INSTANCE_APPLICATION_SQL);
     const updateInstance = sqlite.prepare(UPDATE_INSTANCE_SQL);
@@ -170,7 +174,7 @@ class SqliteHotPath implements HotPath {
     if (values === undefined) {
       values = this.prepared(FIND_INSTANCE_SQL).raw.get([instanceId, appId]) as unknown[] | undefined;
       if (values === undefined) return Promise.resolve(undefined);
-      this.cache.set(values);
+      if (this.atRest(values)) this.cache.set(values);
     }
     return Promise.resolve(instanceRowOf(values));
   }
@@ -197,6 +201,15 @@ class SqliteHotPath implements HotPath {
       .then((result) => [...result.rows]);
   }
 
+  /**
+   * Whether a row's last check-in is recent enough that the next one will likely not write it: the only rows worth
+   * keeping, as a check that writes its row makes the cache forget it.
+   */
+  private atRest(values: readonly unknown[]): boolean {
+    const lastCheck = values[INSTANCE_COLUMN_INDEX.ia_last_check_for_updates] as number;
+    return this.clock.now().getTime() - lastCheck < REGISTRATION_REFRESH_MS;
+  }
+
   /** Empties the cache when another process has committed to the file since the last look. */
   private forgetOtherWriters(): void {
     const now = performance.now();
@@ -213,9 +226,6 @@ class SqliteHotPath implements HotPath {
       for (const queued of batch) this.writeThroughKysely(queued.write).then(queued.resolve, queued.reject);
       return;
     }
-    // The rows as kept before the commit, whose triggers forget them: a check-in writes a few known columns, so the
-    // cache keeps them as the database has them after it.
-    const kept = batch.map(({ write }) => this.cache.get(write.instanceId, write.appId));
     let written: boolean[];
     try {
       written = this.commit(batch.map((queued) => queued.write));
@@ -223,26 +233,7 @@ class SqliteHotPath implements HotPath {
       for (const queued of batch) queued.reject(error);
       return;
     }
-    for (const [index, queued] of batch.entries()) {
-      const values = kept[index];
-      if (written[index] && values !== undefined) this.remember(queued.write, values);
-      queued.resolve(written[index]!);
-    }
-  }
-
-  /** Keeps a row as a check-in wrote it. */
-  private remember(write: CheckInWrite, values: unknown[]): void {
-    const at = write.at.getTime();
-    values[INSTANCE_COLUMN_INDEX.ia_group_id] = write.groupId;
-    values[INSTANCE_COLUMN_INDEX.ia_version] = write.version;
-    values[INSTANCE_COLUMN_INDEX.ia_last_check_for_updates] = at;
-    values[INSTANCE_COLUMN_INDEX.last_seen_ts] = at;
-    values[INSTANCE_COLUMN_INDEX.ip] = write.ip;
-    values[INSTANCE_COLUMN_INDEX.alias] = write.alias;
-    values[INSTANCE_COLUMN_INDEX.oem] = write.oem;
-    values[INSTANCE_COLUMN_INDEX.oem_version] = write.oemVersion;
-    values[INSTANCE_COLUMN_INDEX.aleph_version] = write.alephVersion;
-    this.cache.set(values);
+    for (const [index, queued] of batch.entries()) queued.resolve(written[index]!);
   }
 
   private writeThroughKysely(write: CheckInWrite): Promise<boolean> {
@@ -301,5 +292,5 @@ export async function openSqliteStore(path: string, options: SqliteStoreOptions 
   }
   const cache = new InstanceRowCache(options.instanceCacheRows ?? DEFAULT_INSTANCE_CACHE_ROWS);
   watchInstanceWrites(sqlite, cache);
-  return new KyselyStore(db, { dialect: 'sqlite', clock, hotPath: new SqliteHotPath(sqlite, db, cache) });
+  return new KyselyStore(db, { dialect: 'sqlite', clock, hotPath: new SqliteHotPath(sqlite, db, cache, clock) });
 }
