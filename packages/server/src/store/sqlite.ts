@@ -27,7 +27,7 @@ export interface SqliteStoreOptions {
   /** How long a write waits for another process's lock before failing; 5 s by default. */
   readonly busyTimeoutMs?: number;
   /**
-   * Most instance rows kept in memory for update checks (see {@link InstanceRowCache}), about 400 bytes each;
+   * Most instance rows kept in memory for update checks (see {@link InstanceRowCache}), about 350 bytes each;
    * {@link DEFAULT_INSTANCE_CACHE_ROWS} by default, 0 to read every check's instance from the database.
    */
   readonly instanceCacheRows?: number;
