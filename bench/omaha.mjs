@@ -19,6 +19,9 @@
 // ratio to the bare server shows what parsing and one database read cost on the machine at hand, and so how much of
 // the gap between Ballast and the bare server is Ballast's own.
 //
+// Instances check in in a fixed random order (the same in every round and run), as a fleet's nodes do, rather than
+// in the order of their ids, whose rows sit next to each other in the database.
+//
 // With --writes, each check of an instance reports another version than its previous one (3815.2.0 and 3815.2.1 in
 // turn, both answered noupdate), so that every check writes the instance, as every check of a real fleet does: its
 // nodes check every 45 minutes, past the 5 minutes within which an unchanged check-in is not written again.
@@ -62,6 +65,27 @@ if (!existsSync(join(root, 'packages/server/dist/server.js'))) {
 }
 
 const log = (line) => process.stderr.write(`${line}\n`);
+
+/**
+ * The order in which the instances check in, the same in every round and every run: a fixed shuffle. A fleet's
+ * nodes check in at random, not in the order of their ids, which would walk the database's pages in order.
+ */
+const ORDER = (() => {
+  const order = Uint32Array.from({ length: INSTANCES }, (_, i) => i);
+  let seed = 0x9e3779b9;
+  const random = () => {
+    // xorshift32: repeatable without a dependency.
+    seed ^= seed << 13;
+    seed ^= seed >>> 17;
+    seed ^= seed << 5;
+    return (seed >>> 0) / 2 ** 32;
+  };
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
+  }
+  return order;
+})();
 
 /** update_engine's update check, as it sends it, for instance number `i`. */
 // With --writes, whether each instance's checks so far are odd in number: odd ones report VERSION, even ones NEXT_VERSION.
@@ -236,7 +260,7 @@ async function publishCurrent(url) {
   await json(`${url}/api/apps/${FLATCAR}/channels/${channel.id}`, 'PUT', { package_id: pkg.id });
 }
 
-/** Runs autocannon with update checks from instances 0..INSTANCES-1 in turn. */
+/** Runs autocannon with update checks from every instance in turn, in {@link ORDER}. */
 function load(url, options) {
   let next = options.start ?? 0;
   return autocannon({
@@ -248,7 +272,7 @@ function load(url, options) {
         method: 'POST',
         headers: { 'content-type': 'text/xml' },
         setupRequest: (request) => {
-          request.body = updateCheck(next++ % INSTANCES);
+          request.body = updateCheck(ORDER[next++ % INSTANCES]);
           return request;
         },
       },
@@ -270,7 +294,7 @@ async function paced(url, { rate, seconds }) {
   let errors = 0;
   let next = 0;
   const send = (connection, due) => {
-    const body = updateCheck(next++ % INSTANCES);
+    const body = updateCheck(ORDER[next++ % INSTANCES]);
     connection.due = due;
     connection.socket.write(
       `POST /v1/update/ HTTP/1.1\r\nHost: ${hostname}:${port}\r\nContent-Type: text/xml\r\n` +
