@@ -50,9 +50,8 @@ export class InstanceRowCache {
 
   /** Forgets an instance's row of one application, or of every application when `appId` is null. */
   forget(instanceId: string, appId: string | null): void {
-    for (const [rowsAppId, rows] of this.rows) {
-      if ((appId === null || appId === rowsAppId) && rows.delete(instanceId)) this.count -= 1;
-    }
+    const maps = appId === null ? this.rows.values() : [this.rows.get(appId)];
+    for (const rows of maps) if (rows?.delete(instanceId)) this.count -= 1;
   }
 
   clear(): void {

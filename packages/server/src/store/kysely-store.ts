@@ -122,7 +122,8 @@ const TIMINGS: Readonly<Record<Duration, { span: number; step: number }>> = {
   '30d': { span: 30 * DAY, step: 3 * DAY },
 };
 
-const GROUP_DEFAULTS = {
+/** A new group's fields when not given: Nebraska's policy defaults, and Ballast's policies off. */
+export const GROUP_DEFAULTS = {
   description: '',
   policyUpdatesEnabled: true,
   policySafeMode: false,

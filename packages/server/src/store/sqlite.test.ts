@@ -234,33 +234,10 @@ describe('sqlite instance cache', () => {
     );
   });
 
-  it('names the values of an instance read as the columns it selects', async () => {
-    const path = join(dir, 'cache-row-names.db');
+  /** A fleet store on a file of its own and a second connection to the file, both closed after `work`. */
+  async function withFleetFile(name: string, work: (store: Store, raw: Database.Database) => Promise<void>) {
+    const path = join(dir, name);
     const store = await fleetStore(path, new ManualClock('2024-03-01T12:00:00Z'), 100);
-    const raw = new Database(path);
-    try {
-      await store.registerInstance({
-        instanceId: 'node',
-        appId: APP_ID,
-        groupId: GROUP_IDS[1]!,
-        version: '1.0.0',
-        ip: '::1',
-        oem: 'qemu',
-      });
-      const read = raw.prepare(FIND_INSTANCE_SQL.sqlite);
-      const named = read.get('node', APP_ID);
-      expect(instanceRowOf(read.raw(true).get('node', APP_ID) as unknown[])).toStrictEqual(named);
-      expect(Object.keys(INSTANCE_COLUMN_INDEX)).toEqual(Object.keys(named as object));
-    } finally {
-      raw.close();
-      await store.close();
-    }
-  });
-
-  it("sees another process's write to an instance a moment later", async () => {
-    const clock = new ManualClock('2024-03-01T12:00:00Z');
-    const path = join(dir, 'cache-other-writer.db');
-    const store = await fleetStore(path, clock, 100);
     const raw = new Database(path);
     try {
       await store.registerInstance({
@@ -269,16 +246,30 @@ describe('sqlite instance cache', () => {
         groupId: GROUP_IDS[0]!,
         version: '1.0.0',
         ip: '::1',
+        oem: 'qemu',
       });
-      expect((await store.getInstance('node', APP_ID)).alias).toBe('');
-      raw.prepare("update instance set alias = 'renamed elsewhere' where id = 'node'").run();
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      expect((await store.getInstance('node', APP_ID)).alias).toBe('renamed elsewhere');
+      await work(store, raw);
     } finally {
       raw.close();
       await store.close();
     }
-  });
+  }
+
+  it('names the values of an instance read as the columns it selects', () =>
+    withFleetFile('cache-row-names.db', async (_store, raw) => {
+      const read = raw.prepare(FIND_INSTANCE_SQL.sqlite);
+      const named = read.get('node', APP_ID);
+      expect(instanceRowOf(read.raw(true).get('node', APP_ID) as unknown[])).toStrictEqual(named);
+      expect(Object.keys(INSTANCE_COLUMN_INDEX)).toEqual(Object.keys(named as object));
+    }));
+
+  it("sees another process's write to an instance a moment later", () =>
+    withFleetFile('cache-other-writer.db', async (store, raw) => {
+      expect((await store.getInstance('node', APP_ID)).alias).toBe('');
+      raw.prepare("update instance set alias = 'renamed elsewhere' where id = 'node'").run();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      expect((await store.getInstance('node', APP_ID)).alias).toBe('renamed elsewhere');
+    }));
 });
 
 describe('sqlite grant limits', () => {
