@@ -65,6 +65,30 @@ describe('readXml reads what Omaha documents are made of', () => {
     expect(code('<a p="1" q="2" r="3"/>', { maxAttributes: 2 })).toBe('XML_LIMIT_EXCEEDED');
   });
 
+  it('reads names, values and text that leave the one-pass paths midway as the general path does', () => {
+    // Each starts as the common case (ASCII name, plain value, plain indentation) and turns into another.
+    const doc = root('<a pé="1" q="aé😀b" r="x>y" s:t="\'" u-v.w ="2">\n  ]x&amp;<b/>\n  \u00e9\n</a>');
+    expect([...doc.attributes]).toEqual([
+      ['pé', '1'],
+      ['q', 'aé😀b'],
+      ['r', 'x>y'],
+      ['s:t', "'"],
+      ['u-v.w', '2'],
+    ]);
+    expect(doc.children.map((c) => c.name)).toEqual(['b']);
+    expect(code('<a>\n  ]]></a>')).toBe('XML_MALFORMED');
+    expect(code('<a p="1"\u0001/>')).toBe('XML_MALFORMED');
+    expect(code('<a p="1\u0001"/>')).toBe('XML_MALFORMED');
+  });
+
+  it('takes the usual XML declaration whole, and still refuses what follows it wrongly', () => {
+    expect(root('<?xml version="1.0" encoding="UTF-8"?>\n<a/>').name).toBe('a');
+    expect(root('\ufeff<?xml version="1.0" encoding="UTF-8"?><a/>').name).toBe('a');
+    expect(code('<?xml version="1.0" encoding="UTF-8"?><?xml version="1.0"?><a/>')).toBe('XML_MALFORMED');
+    expect(code('<?xml version="1.0" encoding="UTF-8"?>')).toBe('XML_MALFORMED');
+    expect(code('<?xml version="1.0" encoding="UTF-8"?>x<a/>')).toBe('XML_MALFORMED');
+  });
+
   it('reads bytes as UTF-8', () => {
     const doc = root(new TextEncoder().encode('<a v="Ω😀"/>'));
     expect(doc.attributes.get('v')).toBe('Ω😀');

@@ -100,6 +100,9 @@ const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
 
+/** The XML declaration nearly every client sends, taken whole without reading it piece by piece. */
+const USUAL_XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
+
 class XmlFailure {
   constructor(
     readonly code: OmahaErrorCode,
@@ -176,7 +179,8 @@ class Reader {
     const src = this.src;
     // The decoder keeps a byte order mark as U+FEFF; it may only stand first.
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
-    if (this.startsWith('<?xml') && this.isWhitespaceAt(this.pos + 5)) this.xmlDeclaration();
+    if (this.startsWith(USUAL_XML_DECLARATION)) this.pos += USUAL_XML_DECLARATION.length;
+    else if (this.startsWith('<?xml') && this.isWhitespaceAt(this.pos + 5)) this.xmlDeclaration();
     this.misc();
     if (this.pos >= src.length) this.fail('XML_MALFORMED', 'The document has no root element');
     if (src.charCodeAt(this.pos) !== LT) this.fail('XML_MALFORMED', 'Text before the root element');
@@ -317,14 +321,7 @@ class Reader {
     const src = this.src;
     const attributes = new XmlAttributes();
     for (;;) {
-      // The common case in one native match: an ASCII name and a double-quoted plain value.
-      PLAIN_ATTRIBUTE.lastIndex = this.pos;
-      const plain = PLAIN_ATTRIBUTE.exec(src);
-      if (plain !== null && !attributes.has(plain[1]!) && attributes.size < this.limits.maxAttributes) {
-        attributes.add(plain[1]!, plain[2]!);
-        this.pos = PLAIN_ATTRIBUTE.lastIndex;
-        continue;
-      }
+      if (this.plainAttribute(attributes)) continue;
       const hadSpace = this.skipWhitespace();
       const c = src.charCodeAt(this.pos);
       if (c === GT || c === SLASH || Number.isNaN(c)) return attributes;
@@ -345,6 +342,39 @@ class Reader {
       }
       attributes.add(name, value);
     }
+  }
+
+  /**
+   * The common case, read in one pass: whitespace, an ASCII name, `=` and a double-quoted value of plain text (see
+   * {@link PLAIN_VALUE_CHAR}), on an element that has room for it and no attribute of that name yet. Anything else
+   * (or nothing) is left to the general path, with pos unmoved.
+   */
+  private plainAttribute(attributes: XmlAttributes): boolean {
+    const src = this.src;
+    let i = this.pos;
+    let c = src.charCodeAt(i);
+    if (!isWhitespace(c)) return false;
+    do c = src.charCodeAt(++i);
+    while (isWhitespace(c));
+    if (!(c < 0x80 && ASCII_NAME_START[c] === 1)) return false;
+    const nameStart = i;
+    do c = src.charCodeAt(++i);
+    while (c < 0x80 && ASCII_NAME_CHAR[c] === 1);
+    const nameEnd = i;
+    while (isWhitespace(c)) c = src.charCodeAt(++i);
+    if (c !== EQUALS) return false;
+    do c = src.charCodeAt(++i);
+    while (isWhitespace(c));
+    if (c !== DQUOTE) return false;
+    const valueStart = i + 1;
+    do c = src.charCodeAt(++i);
+    while (c < 0x80 ? PLAIN_VALUE_CHAR[c] === 1 : c <= 0xd7ff || (c >= 0xe000 && c <= 0xfffd));
+    if (c !== DQUOTE) return false;
+    const name = src.slice(nameStart, nameEnd);
+    if (attributes.has(name) || attributes.size >= this.limits.maxAttributes) return false;
+    attributes.add(name, src.slice(valueStart, i));
+    this.pos = i + 1;
+    return true;
   }
 
   /** An attribute value with references resolved and whitespace normalised as XML 1.0 §3.3.3 says (as libxml2 does). */
@@ -380,10 +410,12 @@ class Reader {
   /** Character data between tags: checked, then dropped. Stops at '<' or the end. */
   private characterData(): void {
     const src = this.src;
-    // Usually only the indentation between two tags: skipped whole when it is plain text.
-    const end = src.indexOf('<', this.pos);
-    if (end >= 0 && PLAIN_CHARACTER_DATA.test(src.slice(this.pos, end))) {
-      this.pos = end;
+    // Usually only the indentation between two tags: skipped in one pass when it is plain text.
+    let i = this.pos;
+    let c = src.charCodeAt(i);
+    while (c < 0x80 ? PLAIN_TEXT_CHAR[c] === 1 : c <= 0xd7ff || (c >= 0xe000 && c <= 0xfffd)) c = src.charCodeAt(++i);
+    if (c === LT) {
+      this.pos = i;
       return;
     }
     while (this.pos < src.length) {
@@ -534,8 +566,7 @@ class Reader {
   }
 
   private isWhitespaceAt(i: number): boolean {
-    const c = this.src.charCodeAt(i);
-    return c === SPACE || c === LF || c === TAB || c === CR;
+    return isWhitespace(this.src.charCodeAt(i));
   }
 
   private startsWith(text: string): boolean {
@@ -556,13 +587,16 @@ class Reader {
   }
 }
 
-// Text with nothing to resolve, normalise or refuse: XML characters of the BMP other than surrogates, without '&'
-// and '<'. PLAIN_ATTRIBUTE is one attribute with an ASCII name and a double-quoted value of such text (without tab,
-// LF and CR, which become spaces); PLAIN_CHARACTER_DATA is such text without ']', which may start ']]>'. Anything
-// else takes the character-by-character path.
-const PLAIN_ATTRIBUTE =
-  /[ \t\n\r]+([A-Za-z_:][-A-Za-z0-9_:.]*)[ \t\n\r]*=[ \t\n\r]*"([\x20\x21\x23-\x25\x27-\x3b\x3d-\ud7ff\ue000-\ufffd]*)"/y;
-const PLAIN_CHARACTER_DATA = /^[\t\n\r\x20-\x25\x27-\x3b\x3d-\x5c\x5e-\ud7ff\ue000-\ufffd]*$/;
+// Text with nothing to resolve, normalise or refuse is made of XML characters of the BMP other than surrogates,
+// without '&' and '<'. Which ASCII characters it may hold: PLAIN_VALUE_CHAR in a double-quoted attribute value (not
+// '"', nor tab, LF and CR, which become spaces), PLAIN_TEXT_CHAR in character data (not ']', which may start ']]>').
+// Anything else takes the character-by-character path.
+const PLAIN_VALUE_CHAR = Uint8Array.from({ length: 0x80 }, (_, c) =>
+  c >= SPACE && c !== DQUOTE && c !== AMP && c !== LT ? 1 : 0,
+);
+const PLAIN_TEXT_CHAR = Uint8Array.from({ length: 0x80 }, (_, c) =>
+  (c >= SPACE || c === TAB || c === LF || c === CR) && c !== AMP && c !== LT && c !== RBRACKET ? 1 : 0,
+);
 
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;
@@ -599,8 +633,13 @@ function isNameStart(c: number): boolean {
   );
 }
 
-/** isNameChar for the ASCII range, as a table: names are read a character at a time. */
+/** isNameStart and isNameChar for the ASCII range, as tables: names are read a character at a time. */
+const ASCII_NAME_START = Uint8Array.from({ length: 0x80 }, (_, c) => (isNameStart(c) ? 1 : 0));
 const ASCII_NAME_CHAR = Uint8Array.from({ length: 0x80 }, (_, c) => (isNameChar(c) ? 1 : 0));
+
+function isWhitespace(c: number): boolean {
+  return c === SPACE || c === LF || c === TAB || c === CR;
+}
 
 function isNameChar(c: number): boolean {
   if (c < 0x80) {
