@@ -5,6 +5,10 @@
 // table to stderr and, as the last line of stdout, JSON with requests/s, p50, p99, peak RSS and the ratio to the
 // bare server (`ratioToBare` by rate, `cpuRatioToBare` by CPU time per check); p99 is also measured at half of each server's peak rate. Not part of the test suite.
 //
+// The bare server keeps running through the whole run: every other server's peak is measured in three slices, each
+// right after a slice of the bare server's (`bareAlongside`), and its ratios are taken against those, so that both
+// sides of a ratio come from the same minutes of a shared machine, whose speed drifts from one minute to the next.
+//
 // Half load is measured twice. `halfLoad`: update checks arrive at random (a Poisson process, as independent nodes
 // checking in do) at half the peak rate over the same connections, each timed from the moment it was due, so time
 // spent waiting for a free connection counts. `halfLoadAutocannon`: autocannon's `overallRate`, which lets each
@@ -54,6 +58,8 @@ const { values } = parseArgs({
 const INSTANCES = Number(values.instances);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = Number(values.connections);
+/** Slices of each server's peak measurement (see {@link peakLoad}). */
+const PEAK_SLICES = 3;
 const TARGETS = values.targets.split(',');
 const root = new URL('..', import.meta.url).pathname;
 const VERSION = '3815.2.0';
@@ -372,7 +378,43 @@ function summary(result) {
   };
 }
 
-async function measure(name, { child, url }, register) {
+/** Runs `seconds` of full-speed load against a server process: its autocannon result and CPU time per check. */
+async function peakSlice({ child, url }, seconds) {
+  const cpuBefore = cpuSeconds(child.pid);
+  const result = await load(url, { limits: { duration: seconds } });
+  return { result, cpuSeconds: cpuSeconds(child.pid) - cpuBefore };
+}
+
+/**
+ * The peak of a server, in PEAK_SLICES slices of full-speed load; with a `reference` server (the bare one), each
+ * slice of it follows one of the reference, so that both are measured in the same minutes of a shared machine
+ * whose speed drifts. Rates are totals over the slices, p50 the middle slice's, p99 the worst slice's.
+ */
+async function peakLoad(server, reference) {
+  const slices = [];
+  const referenceSlices = [];
+  for (let i = 0; i < PEAK_SLICES; i++) {
+    if (reference) referenceSlices.push(await peakSlice(reference, SECONDS / PEAK_SLICES));
+    slices.push(await peakSlice(server, SECONDS / PEAK_SLICES));
+  }
+  return { peak: combine(slices), alongside: reference && combine(referenceSlices) };
+}
+
+function combine(slices) {
+  const total = slices.reduce((sum, slice) => sum + slice.result.requests.total, 0);
+  const cpu = slices.reduce((sum, slice) => sum + slice.cpuSeconds, 0);
+  const p50s = slices.map((slice) => slice.result.latency.p50).sort((a, b) => a - b);
+  return {
+    requestsPerSecond: Math.round(total / SECONDS),
+    p50Ms: p50s[Math.floor(p50s.length / 2)],
+    p99Ms: Math.max(...slices.map((slice) => slice.result.latency.p99)),
+    non2xx: slices.reduce((sum, slice) => sum + slice.result.non2xx, 0),
+    errors: slices.reduce((sum, slice) => sum + slice.result.errors + slice.result.timeouts, 0),
+    cpuUsPerRequest: Math.round((cpu * 1e6) / total),
+  };
+}
+
+async function measure(name, { child, url }, register, reference) {
   if (register) {
     const started = performance.now();
     const result = await load(url, { limits: { amount: INSTANCES } });
@@ -383,22 +425,26 @@ async function measure(name, { child, url }, register) {
   // Warm-up: every instance checks in once, as each has after one check interval of a running server, then 3 s.
   await load(url, { limits: { amount: INSTANCES } });
   await load(url, { limits: { duration: 3 } });
-  const cpuBefore = cpuSeconds(child.pid);
-  const peakResult = await load(url, { limits: { duration: SECONDS } });
-  const cpuUsPerRequest = Math.round(((cpuSeconds(child.pid) - cpuBefore) * 1e6) / peakResult.requests.total);
-  const peak = summary(peakResult);
+  const { peak, alongside } = await peakLoad({ child, url }, reference);
+  const { cpuUsPerRequest } = peak;
   const halfRate = Math.max(1, Math.round(peak.requestsPerSecond / 2));
   const half = await paced(url, { rate: halfRate, seconds: SECONDS });
   const bursts = summary(await load(url, { limits: { duration: SECONDS, overallRate: halfRate } }));
   const rss = peakRss(child.pid);
+  const share = alongside
+    ? `  (bare alongside: ${alongside.requestsPerSecond} req/s, ${alongside.cpuUsPerRequest} µs; share ` +
+      `${(peak.requestsPerSecond / alongside.requestsPerSecond).toFixed(2)})`
+    : '';
   log(
     `${name.padEnd(9)} ${String(peak.requestsPerSecond).padStart(7)} req/s  p50 ${peak.p50Ms} ms  p99 ${peak.p99Ms} ms  ` +
-      `${cpuUsPerRequest} µs CPU/check  | at ${halfRate} req/s: p99 ${half.p99Ms} ms (autocannon's bursts: ${bursts.p99Ms} ms)  ` +
+      `${cpuUsPerRequest} µs CPU/check${share}  | at ${halfRate} req/s: p99 ${half.p99Ms} ms (autocannon's bursts: ${bursts.p99Ms} ms)  ` +
       `| peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB  | non-2xx ${peak.non2xx + half.non2xx + bursts.non2xx}`,
   );
   return {
     ...peak,
-    cpuUsPerRequest,
+    ...(alongside && {
+      bareAlongside: { requestsPerSecond: alongside.requestsPerSecond, cpuUsPerRequest: alongside.cpuUsPerRequest },
+    }),
     halfLoad: { requestsPerSecond: half.requestsPerSecond, p50Ms: half.p50Ms, p99Ms: half.p99Ms, errors: half.errors },
     halfLoadAutocannon: { requestsPerSecond: bursts.requestsPerSecond, p50Ms: bursts.p50Ms, p99Ms: bursts.p99Ms },
     peakRssBytes: rss,
@@ -449,15 +495,16 @@ async function startPostgres() {
 const results = {};
 const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-'));
 let pg;
+let bare;
 try {
   log(
     `Omaha update checks on loopback: ${INSTANCES} instances, ${CONNECTIONS} connections, ${SECONDS} s per phase` +
       (values.writes ? ', every check writes' : ''),
   );
   if (TARGETS.includes('bare')) {
-    const bare = await startProcess(bareScript(await freePort()));
+    // Kept running: each other server's peak is measured in slices alongside slices of it.
+    bare = await startProcess(bareScript(await freePort()));
     results.bare = await measure('bare', bare, false);
-    await stop(bare.child);
   }
   for (const target of ['sqlite', 'postgres']) {
     if (!TARGETS.includes(target)) continue;
@@ -472,27 +519,25 @@ try {
     const profile = values.profile && join(values.profile, `${target}.cpuprofile`);
     const server = await startProcess(ballastScript(await freePort(), db, profile));
     await publishCurrent(server.url);
-    results[target] = await measure(target, server, true);
+    results[target] = await measure(target, server, true, bare);
     await stop(server.child);
     if (target === 'sqlite' && TARGETS.includes('floor')) {
       const floor = await startProcess(floorScript(await freePort(), join(dir, 'ballast.db')));
-      results.floor = await measure('floor', floor, false);
+      results.floor = await measure('floor', floor, false, bare);
       await stop(floor.child);
     }
   }
 } finally {
+  if (bare) await stop(bare.child);
   pg?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 for (const target of ['sqlite', 'floor', 'postgres']) {
-  if (results[target] && results.bare) {
-    results[target].ratioToBare = Number(
-      (results[target].requestsPerSecond / results.bare.requestsPerSecond).toFixed(3),
-    );
+  const alongside = results[target]?.bareAlongside;
+  if (alongside) {
+    results[target].ratioToBare = Number((results[target].requestsPerSecond / alongside.requestsPerSecond).toFixed(3));
     // The same share by CPU time per check, which load elsewhere on a shared machine moves less than the rates.
-    results[target].cpuRatioToBare = Number(
-      (results.bare.cpuUsPerRequest / results[target].cpuUsPerRequest).toFixed(3),
-    );
+    results[target].cpuRatioToBare = Number((alongside.cpuUsPerRequest / results[target].cpuUsPerRequest).toFixed(3));
   }
 }
 const report = {
