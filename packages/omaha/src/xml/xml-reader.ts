@@ -72,9 +72,11 @@ const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /** The text of UTF-8 bytes (a byte order mark kept as U+FEFF), or undefined when they are not UTF-8. */
 function decodeUtf8(bytes: Uint8Array): string | undefined {
-  const view = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // Update checks are ASCII, which Buffer reads without TextDecoder's checks.
-  if (isAscii(view)) return view.toString('latin1');
+  if (isAscii(bytes)) {
+    const buffer = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return buffer.toString('latin1');
+  }
   try {
     return decoder.decode(bytes);
   } catch {
