@@ -61,11 +61,12 @@ export class InstanceRowCache {
 
   /** Lets the row kept longest go, of the same application if it has one (a Map keeps insertion order). */
   private evict(preferred: Map<string, string>): void {
-    const rows = preferred.size > 0 ? preferred : [...this.rows.values()].find((map) => map.size > 0);
-    const oldest = rows?.keys().next();
-    if (rows && oldest && !oldest.done) {
+    for (const rows of [preferred, ...this.rows.values()]) {
+      const oldest = rows.keys().next();
+      if (oldest.done) continue;
       rows.delete(oldest.value);
       this.count -= 1;
+      return;
     }
   }
 }
