@@ -302,6 +302,42 @@ describe('dashboard: in Chromium', () => {
     await page.close();
   });
 
+  it("pages through a group's instances; a step that leads nowhere is disabled", async () => {
+    const groupPage = (query: string) => `/#/apps/${FLATCAR_APP}/groups/${groupId}?${query}`;
+    const page = await open(groupPage('perpage=2'));
+    const pager = page.getByRole('navigation', { name: 'Pages of instances' });
+    const count = page.locator('#instances-count');
+    const rows = page.locator('table.instance-list tbody tr');
+    const disabled = (text: string) => pager.locator('span[aria-disabled="true"]', { hasText: text });
+    const seen: (string | null)[] = [];
+    const pages = [
+      [1, 'Instances 1–2 of 5'],
+      [2, 'Instances 3–4 of 5'],
+      [3, 'Instances 5–5 of 5'],
+    ] as const;
+    for (const [number, shown] of pages) {
+      await pager.getByText(`Page ${number} of 3`).waitFor();
+      expect(await count.textContent()).toBe(shown);
+      seen.push(...(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-instance-id')))));
+      expect(await disabled('← Previous').count()).toBe(number === 1 ? 1 : 0);
+      expect(await disabled('Next →').count()).toBe(number === 3 ? 1 : 0);
+      if (number < 3) await pager.getByRole('link', { name: 'Next →' }).click();
+    }
+    expect(seen.sort()).toEqual(machines.map((machine) => machine.id).sort());
+    await pager.getByRole('link', { name: '← Previous' }).click();
+    await pager.getByText('Page 2 of 3').waitFor();
+    expect(page.url()).toMatch(/perpage=2&page=2$/);
+
+    // An old link past the end of a list that shrank: nothing to show, and "previous" leads to the last page.
+    await page.goto(`${server.url}${groupPage('perpage=2&page=7')}`);
+    await pager.getByText('Page 7 of 3').waitFor();
+    expect(await count.textContent()).toBe('No instances on this page: 5 match');
+    expect(await rows.count()).toBe(0);
+    await pager.getByRole('link', { name: '← Previous' }).click();
+    await pager.getByText('Page 3 of 3').waitFor();
+    await page.close();
+  });
+
   it('lets an admin point a channel at another package', async () => {
     const created = await call(server, `/api/apps/${FLATCAR_APP}/packages`, {
       method: 'POST',
@@ -357,6 +393,15 @@ describe('dashboard: in Chromium', () => {
     expect(feed).toContain('Group Stable (AMD64) paused');
     expect(feed).toContain('resumed');
     expect(feed).toContain(`failed to update to ${NEW}`);
+    // One page of activity: neither step leads anywhere.
+    const pager = page.getByRole('navigation', { name: 'Pages of activity' });
+    expect(await pager.textContent()).toBe('← NewerPage 1 of 1Older →');
+    expect(await pager.locator('span[aria-disabled="true"]').allTextContents()).toEqual(['← Newer', 'Older →']);
+    // Past the end, "newer" leads back to the last page.
+    await page.goto(`${server.url}/#/activity?page=4`);
+    await pager.getByText('Page 4 of 1').waitFor();
+    await pager.getByRole('link', { name: '← Newer' }).click();
+    await pager.getByText('Page 1 of 1').waitFor();
     await page.close();
   });
 

@@ -1,6 +1,7 @@
 import { h } from '../dom.js';
 import { activityText, ago, severityName, utcTime } from '../labels.js';
 import { DEFAULT_FILTERS, type Route, routeHash } from '../routes.js';
+import { pager } from './pager.js';
 import type { View, ViewContext } from './view-context.js';
 
 type ActivityRoute = Extract<Route, { view: 'activity' }>;
@@ -12,10 +13,6 @@ export async function activityView(context: ViewContext, route: ActivityRoute): 
   const page = await context.client.activity({ page: route.page, perpage: PER_PAGE });
   const now = context.now();
   const pages = Math.max(1, Math.ceil(page.totalCount / PER_PAGE));
-  const link = (target: number, label: string) =>
-    target >= 1 && target <= pages
-      ? h('a', { class: 'button', href: routeHash({ view: 'activity', page: target }) }, label)
-      : h('span', { class: 'button disabled', 'aria-disabled': 'true' }, label);
   const element = h(
     'div',
     { class: 'activity' },
@@ -66,13 +63,14 @@ export async function activityView(context: ViewContext, route: ActivityRoute): 
             ),
           ),
         ),
-    h(
-      'nav',
-      { class: 'pager', 'aria-label': 'Pages of activity' },
-      link(route.page - 1, '← Newer'),
-      h('span', {}, `Page ${route.page} of ${pages}`),
-      link(route.page + 1, 'Older →'),
-    ),
+    pager({
+      label: 'Pages of activity',
+      page: route.page,
+      pages,
+      href: (page) => routeHash({ view: 'activity', page }),
+      previous: '← Newer',
+      next: 'Older →',
+    }),
   );
   return { element, title: 'Activity' };
 }

@@ -16,6 +16,7 @@ import { isEmptyTimeline, statusTimeline, versionTimeline } from '../timeline-se
 import { breadcrumbs } from './breadcrumbs.js';
 import { pauseResumeButton } from './group-actions.js';
 import { channelText, rolloutText } from './overview-view.js';
+import { pager } from './pager.js';
 import type { View, ViewContext } from './view-context.js';
 
 type GroupRoute = Extract<Route, { view: 'group' }>;
@@ -32,12 +33,12 @@ const STATS: readonly { key: keyof InstancesStatsJson; code: number }[] = [
   { key: 'onhold', code: 8 },
 ];
 
-/** Pages of a list: "Page 2 of 5" and whether there is a previous or next one. */
+/** Pages of a list: how many, and which entries the current one shows ("Instances 11–20 of 25"). */
 export function pageInfo(total: number, filters: Pick<InstanceFilters, 'page' | 'perPage'>) {
   const pages = Math.max(1, Math.ceil(total / filters.perPage));
   const first = total === 0 ? 0 : (filters.page - 1) * filters.perPage + 1;
   const last = Math.min(total, filters.page * filters.perPage);
-  return { pages, first, last, hasPrevious: filters.page > 1, hasNext: filters.page < pages };
+  return { pages, first, last };
 }
 
 function select(
@@ -271,16 +272,16 @@ export async function groupView(context: ViewContext, route: GroupRoute): Promis
     const page = await client.instances(route.appId, route.groupId, instanceQueryParams(filters));
     const info = pageInfo(page.total, filters);
     const now = context.now();
-    const pageLink = (pageNumber: number, label: string, enabled: boolean) =>
-      enabled
-        ? h('a', { href: routeHash({ ...route, filters: { ...filters, page: pageNumber } }), class: 'button' }, label)
-        : h('span', { class: 'button disabled', 'aria-disabled': 'true' }, label);
     replaceChildren(
       list,
       h(
         'p',
         { class: 'count', id: 'instances-count' },
-        page.total === 0 ? 'No instances match' : `Instances ${info.first}–${info.last} of ${page.total}`,
+        page.total === 0
+          ? 'No instances match'
+          : info.first > page.total
+            ? `No instances on this page: ${page.total} match`
+            : `Instances ${info.first}–${info.last} of ${page.total}`,
       ),
       page.instances.length === 0
         ? null
@@ -325,13 +326,14 @@ export async function groupView(context: ViewContext, route: GroupRoute): Promis
               ),
             },
           ),
-      h(
-        'nav',
-        { class: 'pager', 'aria-label': 'Pages of instances' },
-        pageLink(filters.page - 1, '← Previous', info.hasPrevious),
-        h('span', {}, `Page ${filters.page} of ${info.pages}`),
-        pageLink(filters.page + 1, 'Next →', info.hasNext),
-      ),
+      pager({
+        label: 'Pages of instances',
+        page: filters.page,
+        pages: info.pages,
+        href: (page) => routeHash({ ...route, filters: { ...filters, page } }),
+        previous: '← Previous',
+        next: 'Next →',
+      }),
     );
   };
 
