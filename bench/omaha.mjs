@@ -492,6 +492,21 @@ async function startPostgres() {
   };
 }
 
+/**
+ * How this machine's CPUs idle. In a KVM guest with the haltpoll cpuidle driver, an idle vCPU first polls for
+ * `guest_halt_poll_ns` (Linux's default is 200,000) before it halts; at 0 it halts at once, so every request that
+ * finds the server idle pays a wake-up through the hypervisor, with caches that other guests used meanwhile. That
+ * moves the half-load figures (see docs/server.md, Capacity), so the report says which it was.
+ */
+function cpuIdle() {
+  const read = (path) => (existsSync(path) ? readFileSync(path, 'utf8').trim() : null);
+  const haltPollNs = read('/sys/module/haltpoll/parameters/guest_halt_poll_ns');
+  return {
+    driver: read('/sys/devices/system/cpu/cpuidle/current_driver'),
+    guestHaltPollNs: haltPollNs === null ? null : Number(haltPollNs),
+  };
+}
+
 const results = {};
 const dir = mkdtempSync(join(tmpdir(), 'ballast-bench-'));
 let pg;
@@ -499,7 +514,8 @@ let bare;
 try {
   log(
     `Omaha update checks on loopback: ${INSTANCES} instances, ${CONNECTIONS} connections, ${SECONDS} s per phase` +
-      (values.writes ? ', every check writes' : ''),
+      (values.writes ? ', every check writes' : '') +
+      `; cpuidle ${JSON.stringify(cpuIdle())}`,
   );
   if (TARGETS.includes('bare')) {
     // Kept running: each other server's peak is measured in slices alongside slices of it.
@@ -547,6 +563,7 @@ const report = {
   seconds: SECONDS,
   cores: (await import('node:os')).cpus().length,
   node: process.version,
+  cpuIdle: cpuIdle(),
   ...results,
 };
 process.stdout.write(`${JSON.stringify(report)}\n`);
