@@ -30,9 +30,14 @@
 // turn, both answered noupdate), so that every check writes the instance, as every check of a real fleet does: its
 // nodes check every 45 minutes, past the 5 minutes within which an unchanged check-in is not written again.
 //
+// `memory` and `compute` (not run by default) are stand-ins: the bare server doing about as much per request as
+// Ballast does per check, either reading random memory or computing in registers (see STAND_INS). Their half load is
+// the SQLite server's half-load rate when it ran, so they are about as busy as it was (`halfLoad.busy`, the share of
+// a core), and their half-load p99 tells whether slow spells there come from the server or from the machine.
+//
 //   npm run build && node bench/omaha.mjs [--instances 100000] [--seconds 20] [--connections 32]
-//                                         [--targets bare,sqlite,floor,postgres] [--postgres URL] [--writes]
-//                                         [--profile DIR]
+//                                         [--targets bare,sqlite,floor,postgres,memory,compute] [--postgres URL]
+//                                         [--writes] [--profile DIR]
 //
 // --profile DIR writes a V8 CPU profile of each Ballast server from the end of registration to its stop into
 // DIR/<target>.cpuprofile, for Chrome's DevTools or `node bench/profile-summary.mjs DIR/sqlite.cpuprofile`.
@@ -171,18 +176,42 @@ async function stop(child) {
   await exited;
 }
 
-function bareScript(port) {
+/**
+ * The bare server; with `work`, a stand-in: the bare server doing that much more per request, with nothing of an
+ * update server's (see STAND_INS).
+ */
+function bareScript(port, work = { setup: '', run: '' }) {
   return `
     import { createServer } from 'node:http';
     const body = Buffer.from(${JSON.stringify(BARE_BODY)});
+    ${work.setup}
     createServer((req, res) => {
       req.resume();
       req.on('end', () => {
+        ${work.run}
         res.writeHead(200, { 'content-type': 'text/xml', 'content-length': body.length });
         res.end(body);
       });
     }).listen(${port}, '127.0.0.1', () => console.log('READY http://127.0.0.1:${port}'));`;
 }
+
+/**
+ * Stand-ins that cost about as much CPU per request as an update check in Ballast (on the machine they were sized on;
+ * their `cpuUsPerRequest` says what they cost on yours), to tell the machine's behaviour from the server's: `memory`
+ * reads 2,800 random places of a 256 MiB array per request, `compute` runs 9,000 steps of arithmetic in registers.
+ */
+const STAND_INS = {
+  memory: {
+    setup: `const memory = new Float64Array(32 * 2 ** 20).fill(1); let seed = 1, sum = 0;`,
+    run: `for (let i = 0; i < 2800; i++) { seed = (seed * 1103515245 + 12345) >>> 0; sum += memory[seed % memory.length]; }
+        if (sum < 0) console.log(sum);`,
+  },
+  compute: {
+    setup: `let x = 1;`,
+    run: `for (let i = 0; i < 9000; i++) x = (x * 1103515245 + 12345) | 0;
+        if (x === 0.5) console.log(x);`,
+  },
+};
 
 // With a profile path, the server starts its CPU profiler on SIGUSR2 and writes the profile when it stops.
 function ballastScript(port, db, profile) {
@@ -414,7 +443,11 @@ function combine(slices) {
   };
 }
 
-async function measure(name, { child, url }, register, reference) {
+/**
+ * Registers (with `register`), warms up and measures a server: its peak (alongside `reference`, the bare server),
+ * then at `halfRate` checks/s (half its peak unless given) with random arrivals and with autocannon's rate limit.
+ */
+async function measure(name, { child, url }, { register = false, reference, halfRate } = {}) {
   if (register) {
     const started = performance.now();
     const result = await load(url, { limits: { amount: INSTANCES } });
@@ -427,9 +460,12 @@ async function measure(name, { child, url }, register, reference) {
   await load(url, { limits: { duration: 3 } });
   const { peak, alongside } = await peakLoad({ child, url }, reference);
   const { cpuUsPerRequest } = peak;
-  const halfRate = Math.max(1, Math.round(peak.requestsPerSecond / 2));
-  const half = await paced(url, { rate: halfRate, seconds: SECONDS });
-  const bursts = summary(await load(url, { limits: { duration: SECONDS, overallRate: halfRate } }));
+  const rate = halfRate ?? Math.max(1, Math.round(peak.requestsPerSecond / 2));
+  const cpuBefore = cpuSeconds(child.pid);
+  const half = await paced(url, { rate, seconds: SECONDS });
+  // The share of one core the server was busy with while checks arrived at random.
+  const busy = Number(((cpuSeconds(child.pid) - cpuBefore) / SECONDS).toFixed(2));
+  const bursts = summary(await load(url, { limits: { duration: SECONDS, overallRate: rate } }));
   const rss = peakRss(child.pid);
   const share = alongside
     ? `  (bare alongside: ${alongside.requestsPerSecond} req/s, ${alongside.cpuUsPerRequest} µs; share ` +
@@ -437,7 +473,8 @@ async function measure(name, { child, url }, register, reference) {
     : '';
   log(
     `${name.padEnd(9)} ${String(peak.requestsPerSecond).padStart(7)} req/s  p50 ${peak.p50Ms} ms  p99 ${peak.p99Ms} ms  ` +
-      `${cpuUsPerRequest} µs CPU/check${share}  | at ${halfRate} req/s: p99 ${half.p99Ms} ms (autocannon's bursts: ${bursts.p99Ms} ms)  ` +
+      `${cpuUsPerRequest} µs CPU/check${share}  | at ${rate} req/s (${busy} busy): p99 ${half.p99Ms} ms ` +
+      `(autocannon's bursts: ${bursts.p99Ms} ms)  ` +
       `| peak RSS ${(rss / 2 ** 20).toFixed(0)} MiB  | non-2xx ${peak.non2xx + half.non2xx + bursts.non2xx}`,
   );
   return {
@@ -445,7 +482,13 @@ async function measure(name, { child, url }, register, reference) {
     ...(alongside && {
       bareAlongside: { requestsPerSecond: alongside.requestsPerSecond, cpuUsPerRequest: alongside.cpuUsPerRequest },
     }),
-    halfLoad: { requestsPerSecond: half.requestsPerSecond, p50Ms: half.p50Ms, p99Ms: half.p99Ms, errors: half.errors },
+    halfLoad: {
+      requestsPerSecond: half.requestsPerSecond,
+      busy,
+      p50Ms: half.p50Ms,
+      p99Ms: half.p99Ms,
+      errors: half.errors,
+    },
     halfLoadAutocannon: { requestsPerSecond: bursts.requestsPerSecond, p50Ms: bursts.p50Ms, p99Ms: bursts.p99Ms },
     peakRssBytes: rss,
   };
@@ -520,7 +563,7 @@ try {
   if (TARGETS.includes('bare')) {
     // Kept running: each other server's peak is measured in slices alongside slices of it.
     bare = await startProcess(bareScript(await freePort()));
-    results.bare = await measure('bare', bare, false);
+    results.bare = await measure('bare', bare);
   }
   for (const target of ['sqlite', 'postgres']) {
     if (!TARGETS.includes(target)) continue;
@@ -535,20 +578,28 @@ try {
     const profile = values.profile && join(values.profile, `${target}.cpuprofile`);
     const server = await startProcess(ballastScript(await freePort(), db, profile));
     await publishCurrent(server.url);
-    results[target] = await measure(target, server, true, bare);
+    results[target] = await measure(target, server, { register: true, reference: bare });
     await stop(server.child);
     if (target === 'sqlite' && TARGETS.includes('floor')) {
       const floor = await startProcess(floorScript(await freePort(), join(dir, 'ballast.db')));
-      results.floor = await measure('floor', floor, false, bare);
+      results.floor = await measure('floor', floor, { reference: bare });
       await stop(floor.child);
     }
+  }
+  for (const [target, work] of Object.entries(STAND_INS)) {
+    if (!TARGETS.includes(target)) continue;
+    const standIn = await startProcess(bareScript(await freePort(), work));
+    // At the SQLite server's half-load rate when it ran: as busy as it was, for a like-for-like half-load p99.
+    const halfRate = results.sqlite?.halfLoad.requestsPerSecond;
+    results[target] = await measure(target, standIn, { reference: bare, halfRate });
+    await stop(standIn.child);
   }
 } finally {
   if (bare) await stop(bare.child);
   pg?.stop();
   rmSync(dir, { recursive: true, force: true });
 }
-for (const target of ['sqlite', 'floor', 'postgres']) {
+for (const target of ['sqlite', 'floor', 'postgres', ...Object.keys(STAND_INS)]) {
   const alongside = results[target]?.bareAlongside;
   if (alongside) {
     results[target].ratioToBare = Number((results[target].requestsPerSecond / alongside.requestsPerSecond).toFixed(3));
