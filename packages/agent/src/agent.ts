@@ -408,31 +408,7 @@ export class Agent {
       bytes.length,
       `partition ${other.number} (${other.label})`,
     );
-    const expected = Buffer.from(offer.hash, 'base64');
-    const previous = start.install;
-    const resumable =
-      previous !== undefined &&
-      previous.hash === offer.hash &&
-      previous.size === offer.size &&
-      previous.partition === other.number &&
-      previous.partitionGuid === other.guid;
-    let progress: InstallProgress = resumable
-      ? {
-          ...previous,
-          urls: offer.payloadUrls,
-          resumed: previous.resumed || previous.written > 0 || previous.phase !== 'download',
-        }
-      : {
-          version: offer.displayVersion,
-          hash: offer.hash,
-          size: offer.size,
-          urls: offer.payloadUrls,
-          partition: other.number,
-          partitionGuid: other.guid,
-          written: 0,
-          phase: 'download',
-          resumed: false,
-        };
+    let progress = startOrResume(start.install, offer, other);
     let state: AgentState = {
       ...start,
       status: 'UPDATE_STATUS_UPDATE_AVAILABLE',
@@ -485,21 +461,7 @@ export class Agent {
       }
       if (progress.phase === 'verify') {
         await save({ status: 'UPDATE_STATUS_VERIFYING' });
-        const digest = await readBackDigest(target, offer.size);
-        if (!digest.equals(expected)) {
-          throw new AgentError(
-            'PAYLOAD_READBACK_MISMATCH',
-            `${target.name} reads back with SHA-256 ${digest.toString('base64')}, not the ${offer.hash} written`,
-            ActionExitCode.NewRootfsVerificationError,
-          );
-        }
-        if (key && (progress.signature === undefined || !verifyPayloadSignature(digest, progress.signature, key))) {
-          throw new AgentError(
-            'PAYLOAD_SIGNATURE_INVALID',
-            `${target.name} holds a payload whose signature does not verify`,
-            ActionExitCode.DownloadPayloadPubKeyVerificationError,
-          );
-        }
+        await verifyWritten(target, progress, key);
         progress = { ...progress, phase: 'finalize' };
         await save({});
       }
@@ -789,6 +751,63 @@ export class Agent {
       this.log(`${what} failed: ${(error as Error).message}`);
       return fallback;
     }
+  }
+}
+
+/**
+ * Where an install of `offer` into the `other` slot starts: where the last one stopped when that was the same payload
+ * into the same partition (a resumed install reports its errors with update_engine's Resumed flag), else from byte 0.
+ */
+function startOrResume(
+  previous: InstallProgress | undefined,
+  offer: OfferedUpdate,
+  other: SlotPair['other'],
+): InstallProgress {
+  const resumable =
+    previous !== undefined &&
+    previous.hash === offer.hash &&
+    previous.size === offer.size &&
+    previous.partition === other.number &&
+    previous.partitionGuid === other.guid;
+  if (resumable) {
+    return {
+      ...previous,
+      urls: offer.payloadUrls,
+      resumed: previous.resumed || previous.written > 0 || previous.phase !== 'download',
+    };
+  }
+  return {
+    version: offer.displayVersion,
+    hash: offer.hash,
+    size: offer.size,
+    urls: offer.payloadUrls,
+    partition: other.number,
+    partitionGuid: other.guid,
+    written: 0,
+    phase: 'download',
+    resumed: false,
+  };
+}
+
+/**
+ * Reads the whole payload back from the slot: its SHA-256 must be the offer's, and with a public key, the signature
+ * checked at download must verify over it (so a resumed verify needs no network).
+ */
+async function verifyWritten(target: PartitionTarget, progress: InstallProgress, key: KeyObject | undefined) {
+  const digest = await readBackDigest(target, progress.size);
+  if (!digest.equals(Buffer.from(progress.hash, 'base64'))) {
+    throw new AgentError(
+      'PAYLOAD_READBACK_MISMATCH',
+      `${target.name} reads back with SHA-256 ${digest.toString('base64')}, not the ${progress.hash} written`,
+      ActionExitCode.NewRootfsVerificationError,
+    );
+  }
+  if (key && (progress.signature === undefined || !verifyPayloadSignature(digest, progress.signature, key))) {
+    throw new AgentError(
+      'PAYLOAD_SIGNATURE_INVALID',
+      `${target.name} holds a payload whose signature does not verify`,
+      ActionExitCode.DownloadPayloadPubKeyVerificationError,
+    );
   }
 }
 
