@@ -400,6 +400,7 @@ describe('dashboard: in Chromium', () => {
     // Past the end, "newer" leads back to the last page.
     await page.goto(`${server.url}/#/activity?page=4`);
     await pager.getByText('Page 4 of 1').waitFor();
+    expect(await page.locator('.activity p.muted').first().textContent()).toMatch(/^Nothing on this page: \d+ in all$/);
     await pager.getByRole('link', { name: '← Newer' }).click();
     await pager.getByText('Page 1 of 1').waitFor();
     await page.close();

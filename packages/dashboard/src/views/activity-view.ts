@@ -18,7 +18,11 @@ export async function activityView(context: ViewContext, route: ActivityRoute): 
     { class: 'activity' },
     h('h1', { tabindex: '-1' }, 'Activity'),
     page.activities.length === 0
-      ? h('p', { class: 'muted' }, 'Nothing happened yet')
+      ? h(
+          'p',
+          { class: 'muted' },
+          page.totalCount === 0 ? 'Nothing happened yet' : `Nothing on this page: ${page.totalCount} in all`,
+        )
       : h(
           'ol',
           { class: 'feed' },
