@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { CompiledQuery, type Expression, type Kysely, type Selectable, type SqlBool, sql } from 'kysely';
 import { ConflictError, invalidField, NotFoundError } from '../errors.js';
 import type { Clock } from './clock.js';
@@ -24,6 +24,7 @@ import {
   REGISTRATION_REFRESH_MS,
 } from './hot-path.js';
 import { parseInterval } from './interval.js';
+import { MachineStore } from './machine-store.js';
 import type { StoreDialect } from './migrations.js';
 import {
   type Activity,
@@ -64,15 +65,8 @@ import {
   toInstance,
   toPackage,
 } from './rows.js';
-import type {
-  ChannelTable,
-  Database,
-  GroupTable,
-  MachineGroupTable,
-  MachineProfileTable,
-  PackageFileTable,
-  PackageTable,
-} from './schema.js';
+import type { ChannelTable, Database, GroupTable, PackageFileTable, PackageTable } from './schema.js';
+import { uniquely } from './sql-errors.js';
 import type {
   ActivityInput,
   ActivityQuery,
@@ -90,7 +84,6 @@ import type {
   MachineGroupInput,
   MachineProfile,
   MachineProfileInput,
-  NetBoot,
   PackageInput,
   PageQuery,
   RecentActivityQuery,
@@ -149,17 +142,6 @@ function intervalMs(text: string): number {
   return parseInterval(text) ?? 0;
 }
 
-function errorCode(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' ? code : '';
-}
-
-/** A unique or primary-key violation, as PostgreSQL (23505) or SQLite reports it. */
-function isUniqueViolation(error: unknown): boolean {
-  const code = errorCode(error);
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
-}
-
 function count(value: unknown): number {
   return value === null || value === undefined ? 0 : Number(value);
 }
@@ -171,6 +153,7 @@ export class KyselyStore implements Store {
   private readonly hotPath: HotPath | undefined;
   private readonly hotRead = <R>(statement: DialectSql, parameters: readonly unknown[]) =>
     this.hotPath!.select<R>(statement, parameters);
+  private readonly machines: MachineStore;
 
   constructor(
     private readonly db: Db,
@@ -179,6 +162,7 @@ export class KyselyStore implements Store {
     this.dialect = options.dialect;
     this.clock = options.clock;
     this.hotPath = options.hotPath;
+    this.machines = new MachineStore(db, () => this.now());
   }
 
   private transaction<T>(work: (trx: Db) => Promise<T>): Promise<T> {
@@ -255,7 +239,7 @@ export class KyselyStore implements Store {
     const id = input.id ?? randomUUID();
     return this.transaction(async (trx) => {
       const now = this.now();
-      await this.uniquely(
+      await uniquely(
         () =>
           trx
             .insertInto('application')
@@ -332,7 +316,7 @@ export class KyselyStore implements Store {
   async updateApplication(appId: string, patch: Partial<Omit<ApplicationInput, 'id'>>): Promise<ApplicationDetails> {
     if (patch.name !== undefined && patch.name.trim() === '') throw invalidField('name', 'Must not be empty');
     return this.transaction(async (trx) => {
-      const result = await this.uniquely(
+      const result = await uniquely(
         () =>
           trx
             .updateTable('application')
@@ -449,7 +433,7 @@ export class KyselyStore implements Store {
     return this.transaction(async (trx) => {
       await this.requireApplication(trx, appId);
       await this.checkGroupReferences(trx, appId, id, merged);
-      await this.uniquely(
+      await uniquely(
         () =>
           trx
             .insertInto('groups')
@@ -541,7 +525,7 @@ export class KyselyStore implements Store {
       if (patch.policyUpdatesEnabled === true && current.pausedAt !== null) {
         Object.assign(set, { paused_reason: null, paused_ts: null, resumed_ts: this.now() });
       }
-      await this.uniquely(
+      await uniquely(
         () =>
           trx
             .updateTable('groups')
@@ -684,7 +668,7 @@ export class KyselyStore implements Store {
         input.packageId !== undefined && input.packageId !== null
           ? await this.checkChannelPackage(trx, { appId, channelId: id, arch, packageId: input.packageId })
           : undefined;
-      await this.uniquely(
+      await uniquely(
         () =>
           trx
             .insertInto('channel')
@@ -773,7 +757,7 @@ export class KyselyStore implements Store {
         ...(patch.allowDowngrade !== undefined && { allow_downgrade: patch.allowDowngrade }),
       };
       if (Object.keys(set).length > 0) {
-        await this.uniquely(
+        await uniquely(
           () =>
             trx
               .updateTable('channel')
@@ -847,7 +831,7 @@ export class KyselyStore implements Store {
       await this.requireApplication(trx, appId);
       const now = this.now();
       await this.checkBlacklist(trx, { appId, arch, packageId: id, channels: input.channelsBlacklist ?? [] });
-      await this.uniquely(
+      await uniquely(
         () =>
           trx
             .insertInto('package')
@@ -969,7 +953,7 @@ export class KyselyStore implements Store {
         ...(patch.hashSha256 !== undefined && { hash_sha256: patch.hashSha256 }),
       };
       if (Object.keys(set).length > 0) {
-        await this.uniquely(
+        await uniquely(
           () =>
             trx
               .updateTable('package')
@@ -1885,7 +1869,7 @@ export class KyselyStore implements Store {
     if (input.name.trim() === '') throw invalidField('name', 'Must not be empty');
     if (input.role !== 'admin' && input.role !== 'viewer') throw invalidField('role', 'Must be admin or viewer');
     const id = randomUUID();
-    await this.uniquely(
+    await uniquely(
       () =>
         this.db
           .insertInto('api_token')
@@ -1927,154 +1911,36 @@ export class KyselyStore implements Store {
 
   // ------------------------------------------------------------------------------------ machine provisioning
 
-  async listMachineProfiles(): Promise<MachineProfile[]> {
-    const rows = await this.db.selectFrom('machine_profile').selectAll().orderBy('id').execute();
-    return rows.map(toMachineProfile);
+  listMachineProfiles(): Promise<MachineProfile[]> {
+    return this.machines.listProfiles();
   }
 
-  async getMachineProfile(profileId: string): Promise<MachineProfile> {
-    const row = await this.db.selectFrom('machine_profile').selectAll().where('id', '=', profileId).executeTakeFirst();
-    if (!row) throw new NotFoundError('Machine profile', profileId);
-    return toMachineProfile(row);
+  getMachineProfile(profileId: string): Promise<MachineProfile> {
+    return this.machines.getProfile(profileId);
   }
 
-  async saveMachineProfile(input: MachineProfileInput, mode: SaveMode): Promise<Saved<MachineProfile>> {
-    throwIfInvalid(machineIdErrors(input.id));
-    const format = input.configFormat ?? 'butane';
-    if (format !== 'butane' && format !== 'ignition') throw invalidField('config_format', 'Must be butane or ignition');
-    return this.transaction(async (trx) => {
-      const now = this.now();
-      const existing = await trx
-        .selectFrom('machine_profile')
-        .select('id')
-        .where('id', '=', input.id)
-        .executeTakeFirst();
-      if (existing && mode === 'create') {
-        throw new ConflictError(`Machine profile ${input.id} exists already`, 'DUPLICATE_ID');
-      }
-      const values = {
-        name: input.name ?? input.id,
-        config_format: format,
-        config: input.config,
-        boot: input.boot ? JSON.stringify(input.boot) : null,
-        updated_ts: now,
-      };
-      if (existing) {
-        await trx.updateTable('machine_profile').set(values).where('id', '=', input.id).execute();
-      } else {
-        await this.uniquely(
-          () =>
-            trx
-              .insertInto('machine_profile')
-              .values({ id: input.id, ...values, created_ts: now })
-              .execute(),
-          `Machine profile ${input.id} exists already`,
-          'DUPLICATE_ID',
-        );
-      }
-      const row = await trx
-        .selectFrom('machine_profile')
-        .selectAll()
-        .where('id', '=', input.id)
-        .executeTakeFirstOrThrow();
-      return { value: toMachineProfile(row), created: !existing };
-    });
+  saveMachineProfile(input: MachineProfileInput, mode: SaveMode): Promise<Saved<MachineProfile>> {
+    return this.machines.saveProfile(input, mode);
   }
 
-  async deleteMachineProfile(profileId: string): Promise<void> {
-    const users = await this.db
-      .selectFrom('machine_group')
-      .select('id')
-      .where('profile_id', '=', profileId)
-      .orderBy('id')
-      .execute();
-    const inUse = () =>
-      new ConflictError(
-        `Machine profile ${profileId} is used by group${users.length === 1 ? '' : 's'} ${users.map((u) => u.id).join(', ') || '(another)'}`,
-        'PROFILE_IN_USE',
-      );
-    if (users.length > 0) throw inUse();
-    let result: { numDeletedRows: bigint };
-    try {
-      result = await this.db.deleteFrom('machine_profile').where('id', '=', profileId).executeTakeFirst();
-    } catch (error) {
-      // A group created between the check and the delete.
-      if (isForeignKeyViolation(error)) throw inUse();
-      throw error;
-    }
-    if (result.numDeletedRows === 0n) throw new NotFoundError('Machine profile', profileId);
+  deleteMachineProfile(profileId: string): Promise<void> {
+    return this.machines.deleteProfile(profileId);
   }
 
-  async listMachineGroups(): Promise<MachineGroup[]> {
-    const rows = await this.db.selectFrom('machine_group').selectAll().orderBy('id').execute();
-    return rows.map(toMachineGroup);
+  listMachineGroups(): Promise<MachineGroup[]> {
+    return this.machines.listGroups();
   }
 
-  async getMachineGroup(groupId: string): Promise<MachineGroup> {
-    const row = await this.db.selectFrom('machine_group').selectAll().where('id', '=', groupId).executeTakeFirst();
-    if (!row) throw new NotFoundError('Machine group', groupId);
-    return toMachineGroup(row);
+  getMachineGroup(groupId: string): Promise<MachineGroup> {
+    return this.machines.getGroup(groupId);
   }
 
-  async saveMachineGroup(input: MachineGroupInput, mode: SaveMode): Promise<Saved<MachineGroup>> {
-    throwIfInvalid(machineIdErrors(input.id));
-    const selector = input.selector ?? {};
-    const key = selectorKey(selector);
-    return this.transaction(async (trx) => {
-      const now = this.now();
-      const profile = await trx
-        .selectFrom('machine_profile')
-        .select('id')
-        .where('id', '=', input.profileId)
-        .executeTakeFirst();
-      if (!profile) throw invalidField('profile', `No machine profile ${input.profileId}`);
-      const existing = await trx.selectFrom('machine_group').select('id').where('id', '=', input.id).executeTakeFirst();
-      if (existing && mode === 'create') {
-        throw new ConflictError(`Machine group ${input.id} exists already`, 'DUPLICATE_ID');
-      }
-      const twin = await trx
-        .selectFrom('machine_group')
-        .select('id')
-        .where('selector_key', '=', key)
-        .where('id', '!=', input.id)
-        .executeTakeFirst();
-      if (twin) {
-        throw new ConflictError(
-          `Machine group ${twin.id} has the same selector${Object.keys(selector).length === 0 ? ' (none: the default group)' : ''}; a machine could not tell them apart`,
-          'DUPLICATE_SELECTOR',
-        );
-      }
-      const values = {
-        name: input.name ?? input.id,
-        profile_id: input.profileId,
-        selector: JSON.stringify(selector),
-        selector_key: key,
-        metadata: JSON.stringify(input.metadata ?? {}),
-        updated_ts: now,
-      };
-      await this.uniquely<unknown>(
-        () =>
-          existing
-            ? trx.updateTable('machine_group').set(values).where('id', '=', input.id).execute()
-            : trx
-                .insertInto('machine_group')
-                .values({ id: input.id, ...values, created_ts: now })
-                .execute(),
-        `Machine group ${input.id} or another group with its selector was saved at the same time`,
-        'DUPLICATE_SELECTOR',
-      );
-      const row = await trx
-        .selectFrom('machine_group')
-        .selectAll()
-        .where('id', '=', input.id)
-        .executeTakeFirstOrThrow();
-      return { value: toMachineGroup(row), created: !existing };
-    });
+  saveMachineGroup(input: MachineGroupInput, mode: SaveMode): Promise<Saved<MachineGroup>> {
+    return this.machines.saveGroup(input, mode);
   }
 
-  async deleteMachineGroup(groupId: string): Promise<void> {
-    const result = await this.db.deleteFrom('machine_group').where('id', '=', groupId).executeTakeFirst();
-    if (result.numDeletedRows === 0n) throw new NotFoundError('Machine group', groupId);
+  deleteMachineGroup(groupId: string): Promise<void> {
+    return this.machines.deleteGroup(groupId);
   }
 
   // --------------------------------------------------------------------------------------------------- plumbing
@@ -2090,16 +1956,6 @@ export class KyselyStore implements Store {
   private async requireApplication(ex: Db, appId: string): Promise<void> {
     const row = await ex.selectFrom('application').select('id').where('id', '=', appId).executeTakeFirst();
     if (!row) throw new NotFoundError('Application', appId);
-  }
-
-  /** Runs a write, turning a unique-constraint violation into a ConflictError. */
-  private async uniquely<T>(write: () => Promise<T>, message: string, code: string): Promise<T> {
-    try {
-      return await write();
-    } catch (error) {
-      if (isUniqueViolation(error)) throw new ConflictError(message, code);
-      throw error;
-    }
   }
 
   private async loadPackages(ex: Db, rows: readonly Selectable<PackageTable>[]): Promise<Package[]> {
@@ -2145,54 +2001,4 @@ export class KyselyStore implements Store {
     const channels = new Map((await this.loadChannels(ex, channelRows)).map((channel) => [channel.id, channel]));
     return rows.map((row) => toGroup(row, row.channel_id === null ? null : (channels.get(row.channel_id) ?? null)));
   }
-}
-
-/** Ids of machine profiles and groups: they appear in URLs, logs and file names, so keep them plain. */
-const MACHINE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-function machineIdErrors(id: string): { path: string; message: string }[] {
-  return MACHINE_ID.test(id)
-    ? []
-    : [
-        {
-          path: 'id',
-          message: 'Must be 1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
-        },
-      ];
-}
-
-/** A foreign-key violation, as PostgreSQL (23503) or SQLite reports it. */
-function isForeignKeyViolation(error: unknown): boolean {
-  const code = errorCode(error);
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
-
-/** The same for every spelling of one selector: its entries sorted by label, hashed. */
-function selectorKey(selector: Readonly<Record<string, string>>): string {
-  const canonical = JSON.stringify(Object.entries(selector).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
-}
-
-function toMachineProfile(row: Selectable<MachineProfileTable>): MachineProfile {
-  return {
-    id: row.id,
-    name: row.name,
-    configFormat: row.config_format === 'ignition' ? 'ignition' : 'butane',
-    config: row.config,
-    boot: row.boot === null ? null : (JSON.parse(row.boot) as NetBoot),
-    createdAt: toDate(row.created_ts),
-    updatedAt: toDate(row.updated_ts),
-  };
-}
-
-function toMachineGroup(row: Selectable<MachineGroupTable>): MachineGroup {
-  return {
-    id: row.id,
-    name: row.name,
-    profileId: row.profile_id,
-    selector: JSON.parse(row.selector) as Record<string, string>,
-    metadata: JSON.parse(row.metadata) as Record<string, unknown>,
-    createdAt: toDate(row.created_ts),
-    updatedAt: toDate(row.updated_ts),
-  };
 }
