@@ -370,7 +370,7 @@ class Reader {
     if (c !== DQUOTE) return false;
     const valueStart = i + 1;
     do c = src.charCodeAt(++i);
-    while (c < 0x80 ? PLAIN_VALUE_CHAR[c] === 1 : c <= 0xd7ff || (c >= 0xe000 && c <= 0xfffd));
+    while (c < 0x80 ? PLAIN_VALUE_CHAR[c] === 1 : isPlainAboveAscii(c));
     if (c !== DQUOTE) return false;
     const name = src.slice(nameStart, nameEnd);
     if (attributes.has(name) || attributes.size >= this.limits.maxAttributes) return false;
@@ -415,7 +415,7 @@ class Reader {
     // Usually only the indentation between two tags: skipped in one pass when it is plain text.
     let i = this.pos;
     let c = src.charCodeAt(i);
-    while (c < 0x80 ? PLAIN_TEXT_CHAR[c] === 1 : c <= 0xd7ff || (c >= 0xe000 && c <= 0xfffd)) c = src.charCodeAt(++i);
+    while (c < 0x80 ? PLAIN_TEXT_CHAR[c] === 1 : isPlainAboveAscii(c)) c = src.charCodeAt(++i);
     if (c === LT) {
       this.pos = i;
       return;
@@ -599,6 +599,11 @@ const PLAIN_VALUE_CHAR = Uint8Array.from({ length: 0x80 }, (_, c) =>
 const PLAIN_TEXT_CHAR = Uint8Array.from({ length: 0x80 }, (_, c) =>
   (c >= SPACE || c === TAB || c === LF || c === CR) && c !== AMP && c !== LT && c !== RBRACKET ? 1 : 0,
 );
+
+/** A code unit above ASCII that is plain text as it stands: in the BMP, not a surrogate (NaN, past the end, is not). */
+function isPlainAboveAscii(c: number): boolean {
+  return c <= 0xd7ff || (c >= 0xe000 && c <= 0xfffd);
+}
 
 function isLowSurrogate(c: number): boolean {
   return c >= 0xdc00 && c <= 0xdfff;

@@ -6,7 +6,7 @@ function errorCode(error: unknown): string {
 }
 
 /** A unique or primary-key violation, as PostgreSQL (23505) or SQLite reports it. */
-export function isUniqueViolation(error: unknown): boolean {
+function isUniqueViolation(error: unknown): boolean {
   const code = errorCode(error);
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
